@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('dnfarm')
+    .description('Delta-neutral funding-rate farmer for the Aster DEX (long spot, short perpetual).')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
