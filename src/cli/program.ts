@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerConfigCommand } from './commands/config.ts';
+import { registerSimCommand } from './commands/sim.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -8,5 +10,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  registerConfigCommand(program);
+  registerSimCommand(program);
   return program;
 }
