@@ -140,4 +140,6 @@ export interface TransferRequest {
 export interface TransferResult {
   tranId: string;
   status: string;
+  /** True when the exchange answered that this clientTranId was already accepted (-4115): verify balances, don't resend. */
+  duplicate?: boolean;
 }

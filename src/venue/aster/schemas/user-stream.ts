@@ -131,7 +131,11 @@ export function isPortUserEvent(
 }
 
 /** A trade id of 0 means "no trade" in order events. */
-const tradeIdField = optionalIdField.transform((id) => (id === '0' ? '' : id));
+// `t` is 0 or "" on futures events without a fill, and -1 on spot executionReports that are not fills (NEW, CANCELED).
+const NO_TRADE_MARKERS = new Set<unknown>([-1, '-1']);
+const tradeIdField = z
+  .preprocess((value) => (NO_TRADE_MARKERS.has(value) ? 0 : value), optionalIdField)
+  .transform((id) => (id === '0' ? '' : id));
 
 /*
  * ORDER_TRADE_UPDATE `o`. There is no cumulative quote in the futures event, so `cumQuote` is `ap × z` (average

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { describeError } from '../../../errors.ts';
+import { quoteLongNumbers } from '../schemas/json-text.ts';
 import { StreamError } from './errors.ts';
 import { asControlReply, type ControlRequest, type Frame, rawDataToText } from './frame.ts';
 import type { StreamLogger } from './logger.ts';
@@ -223,7 +224,8 @@ export class StreamSocket {
     if (this.state !== 'open') return;
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // Long number tokens (19-digit ids and times) are quoted first so they arrive exact.
+      json = JSON.parse(quoteLongNumbers(text));
     } catch {
       this.options.logger.warn(
         { socket: this.id, url: this.options.label, frame: text.slice(0, 200) },
