@@ -1,0 +1,59 @@
+/**
+ * The executor: the execution layer's one entry point. It wires the gateway, the account setup, the rebalancer,
+ * the open / close / repair flows and the reconciler over one set of dependencies, and serialises them: the loop
+ * and the real-time protector may both call in, but two trading operations never interleave (a stop-loss close
+ * requested during an open waits for the open to settle, then acts on the settled state).
+ */
+import type { OpenDecision, RepairDecision } from '../../strategy/decision.ts';
+import { refreshAccounting } from './accounting.ts';
+import { closePosition } from './close.ts';
+import { createContext } from './context.ts';
+import { Mutex } from './mutex.ts';
+import { openPosition } from './open.ts';
+import { reconcile } from './reconciler.ts';
+import { executeRepair } from './repair.ts';
+import type {
+  CloseOutcome,
+  ExecCloseReason,
+  ExecutionDeps,
+  OpenOutcome,
+  ReconcileReport,
+  ReconcileTrigger,
+  RepairOutcome,
+} from './types.ts';
+
+export interface Executor {
+  /**
+   * Opens the decided pair: reconcile → funding guard → rebalance (transfer, settled) → account setup (one-way
+   * mode, margin type, leverage) → fresh book, balances and commission rates → quantities from the strategy's
+   * sizing → intent with both legs' client ids in one transaction → both legs sent concurrently → fills confirmed
+   * and recorded → repair or unwind of a leg that failed → delta check → exchange-side backstop.
+   * `signal` aborts only before the legs are sent; once they are, the open always settles (hedged or flat).
+   */
+  openPosition(decision: OpenDecision, signal?: AbortSignal): Promise<OpenOutcome>;
+  /**
+   * Closes the position: backstop cancelled, the position's own spot sold (quantized down; the remainder is
+   * recorded as dust) and the short bought back reduce-only, concurrently; failed legs retried (query first);
+   * realised PnL from fills and funding. A close that cannot complete leaves the position `closing` (blocking);
+   * calling again resumes it with the remaining quantities.
+   */
+  closePosition(positionId: number, reason: ExecCloseReason, signal?: AbortSignal): Promise<CloseOutcome>;
+  /** Executes a strategy `repair` decision (one reduce-only or trimming order, or only a record change). */
+  repair(decision: RepairDecision, signal?: AbortSignal): Promise<RepairOutcome>;
+  /** Brings the store in line with the exchange (the truth). `blocking` forbids opening. Never throws on I/O. */
+  reconcile(trigger: ReconcileTrigger): Promise<ReconcileReport>;
+  /** Records the position's funding income since its open and any fills not yet recorded. */
+  refreshAccounting(positionId: number): Promise<void>;
+}
+
+export function createExecutor(deps: ExecutionDeps): Executor {
+  const ctx = createContext(deps);
+  const mutex = new Mutex();
+  return {
+    openPosition: (decision, signal) => mutex.run(() => openPosition(ctx, decision, signal)),
+    closePosition: (positionId, reason, signal) => mutex.run(() => closePosition(ctx, positionId, reason, signal)),
+    repair: (decision, signal) => mutex.run(() => executeRepair(ctx, decision, signal)),
+    reconcile: (trigger) => mutex.run(() => reconcile(ctx, trigger)),
+    refreshAccounting: (positionId) => mutex.run(() => refreshAccounting(ctx, positionId)),
+  };
+}
