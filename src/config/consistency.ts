@@ -18,6 +18,14 @@ interface Ordered {
 export function consistencyIssues(file: ConfigFile): ConfigIssue[] {
   const { risk } = file;
   const rules: Ordered[] = [
+    // An order that times out must still be looked up and repaired within the leg timeout.
+    {
+      lower: 'exchange.request_timeout_ms',
+      upper: 'execution.leg_timeout_ms',
+      lowerValue: file.exchange.request_timeout_ms,
+      upperValue: file.execution.leg_timeout_ms,
+      report: 'lower',
+    },
     {
       lower: 'risk.delta_neutral_imbalance_pct',
       upper: 'risk.imbalance_warning_pct',

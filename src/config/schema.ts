@@ -282,8 +282,10 @@ const exchange = z.strictObject({
   request_timeout_ms: z
     .int()
     .gte(1)
-    .default(10_000)
-    .describe('Timeout of one HTTP request (milliseconds); an order that times out has an unknown outcome.'),
+    .default(2500)
+    .describe(
+      'Timeout of one HTTP request (milliseconds); an order that times out has an unknown outcome and is looked up by its client id, so this must leave room inside execution.leg_timeout_ms.',
+    ),
 });
 
 const simulator = z.strictObject({

@@ -11,6 +11,12 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    name: 'a request timeout that leaves no room inside the leg timeout',
+    json: '{"exchange": {"request_timeout_ms": 8000}, "execution": {"leg_timeout_ms": 5000}}',
+    field: 'exchange.request_timeout_ms',
+    message: /must be <= execution\.leg_timeout_ms \(5000\), received 8000/,
+  },
+  {
     name: 'a number written as a string',
     json: '{"position_management": {"loop_interval_seconds": "300"}}',
     field: 'position_management.loop_interval_seconds',

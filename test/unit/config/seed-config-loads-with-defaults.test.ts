@@ -110,7 +110,7 @@ describe('defaults', () => {
       spot_ws_url: 'wss://sstream.asterdex.com',
       signing: 'eip712',
       recv_window_ms: 5000,
-      request_timeout_ms: 10_000,
+      request_timeout_ms: 2500,
       chain_id: 1666,
     });
     expect(c.simulator).toEqual({ seed: 42, pairs: 30, speed: 1, initial_usdt: 10_000 });
