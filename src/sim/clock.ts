@@ -8,6 +8,10 @@
  *
  * All timers live in one queue ordered by (due time, creation order), so callbacks due at the same instant run in
  * the order they were scheduled in either mode.
+ *
+ * Fast-forward (`fastForward`) skips idle time in either mode: the bot's loop sleeps minutes between checks, and a
+ * demo or a long test should not wait for them. The clock jumps ahead in bounded steps instead of running faster,
+ * because running faster would also shrink every budget of work in progress (a 5 s leg timeout at ×1000 is 5 ms).
  */
 import type { Clock } from '../domain/clock.ts';
 
@@ -22,6 +26,27 @@ export interface SimClockOptions {
   realNowMs?: () => number;
   /** Called when a timer callback throws. Default: rethrown asynchronously (an uncaught exception). */
   onTimerError?: (error: unknown) => void;
+}
+
+export interface FastForwardOptions {
+  /** Largest jump of one step, in clock ms (> 0). Default 5000. */
+  stepMs?: number;
+  /** Aborting ends the fast-forward early (it resolves, never rejects). */
+  signal?: AbortSignal;
+  /**
+   * Runs after every step, before the next one: a simulator brings its market, funding and streams up to the new
+   * time here, so that nothing between two steps is skipped unseen.
+   */
+  afterStep?: () => void | Promise<void>;
+  /**
+   * While this returns true no step is taken and the clock runs at its own speed: work that started during the
+   * wait (a stop-loss close) keeps its real-time budgets. Asked before every step.
+   */
+  busy?: () => boolean;
+  /** Real ms to let pass between two steps (0: one turn of the event loop, enough for sockets to deliver). */
+  pauseRealMs?: number;
+  /** Real ms between two looks at `busy` while it holds. Default 20. */
+  busyPollRealMs?: number;
 }
 
 export interface TimerHandle {
@@ -170,6 +195,37 @@ export class SimClock implements Clock {
     this.arm();
   }
 
+  /**
+   * Moves the clock `ms` ahead in steps of at most `stepMs`, firing due timers at their own time and yielding to
+   * the event loop after every step (see `FastForwardOptions`). Resolves once the clock has reached the target
+   * (time that passed at speed while `busy` counts towards it), or at once when `signal` aborts. Returns the clock
+   * ms actually jumped over.
+   */
+  async fastForward(ms: number, options: FastForwardOptions = {}): Promise<number> {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`fastForward needs a finite duration >= 0, got ${ms}`);
+    const stepMs = options.stepMs ?? 5000;
+    if (!(stepMs > 0) || !Number.isFinite(stepMs)) throw new RangeError(`stepMs must be a positive number, got ${stepMs}`);
+    const pauseRealMs = Math.max(0, options.pauseRealMs ?? 0);
+    const busyPollRealMs = Math.max(1, options.busyPollRealMs ?? 20);
+    const targetMs = this.nowMs() + ms;
+    let skippedMs = 0;
+    for (;;) {
+      if (options.signal?.aborted) break;
+      const remainingMs = targetMs - this.nowMs();
+      if (remainingMs <= 0) break;
+      if (options.busy?.() === true) {
+        await realPause(busyPollRealMs);
+        continue;
+      }
+      const step = Math.min(stepMs, remainingMs);
+      await this.advanceAsync(step);
+      skippedMs += step;
+      await options.afterStep?.();
+      await realPause(pauseRealMs);
+    }
+    return skippedMs;
+  }
+
   /** Number of pending timers (sleeps included). */
   pendingTimers(): number {
     return this.timers.filter((t) => !t.cancelled).length;
@@ -276,4 +332,12 @@ export class SimClock implements Clock {
       this.arm();
     }, Math.ceil(delayRealMs));
   }
+}
+
+/** Lets real time pass: `ms` of it, or one turn of the event loop (I/O included) for 0. */
+function realPause(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ms > 0) setTimeout(resolve, ms);
+    else setImmediate(resolve);
+  });
 }

@@ -87,11 +87,11 @@ export interface SimulatorHandle {
   requests(afterSeq?: number): RequestLogEntry[];
   state(query?: StateQuery): SimulatorState;
   /**
-   * Moves a symbol's perp mark and/or spot mid to the given level now and publishes it on the streams at once.
-   * With a manual clock this advances the clock by 1 ms (the engine re-reads its market when time moves).
+   * Moves a symbol's perp mark and/or spot mid to the given level at the current instant (the clock does not move)
+   * and publishes it on the streams at once.
    */
   setPrice(symbol: string, levels: { perpMark?: Decimal; spotMid?: Decimal }): Promise<void>;
-  /** Pins a perp symbol's funding rate (null clears); same 1 ms note as `setPrice`. */
+  /** Pins a perp symbol's funding rate (null clears) at the current instant, like `setPrice`. */
   setFundingRate(symbol: string, rate: Decimal | null): Promise<void>;
   /** Advances the clock (any mode) and brings the engine and streams along. */
   advance(ms: number): Promise<void>;
@@ -152,15 +152,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const onboardMs = clock.nowMs() - 180 * 86_400_000;
   const routes = buildRouteTable();
 
-  /** Makes the engine re-read the (overridden) market now: the engine reads its source when time moves. */
-  const refreshMarket = async (): Promise<void> => {
-    if (clock.nowMs() <= engine.nowMs()) {
-      if (clock.manual) clock.advance(1);
-      else while (clock.nowMs() <= engine.nowMs()) await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    engine.advanceTo(clock.nowMs());
-  };
-
   const pipeline = new Pipeline({
     engine: () => engine,
     clockMs: () => clock.nowMs(),
@@ -175,14 +166,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     activity,
     hanging,
     warn,
-    partialFill: async (marketKind, symbol, side, qty) => {
-      market.capDepth(marketKind, symbol, side === 'BUY' ? 'asks' : 'bids', qty);
-      await refreshMarket();
-      return async () => {
-        market.clearDepthCaps();
-        await refreshMarket();
-      };
-    },
   });
   const ws = new WsFrontEnd({
     engine: () => engine,
@@ -219,7 +202,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ),
     setPrice: async (symbol: string, levels: { perpMark?: Decimal; spotMid?: Decimal }) => {
       market.setPrice(symbol, levels);
-      await refreshMarket();
+      engine.refreshMarket();
       ws.publishMarkPricesNow();
       const premium = levels.perpMark === undefined ? undefined : engine.premiumIndex(symbol);
       const book = levels.spotMid === undefined ? undefined : engine.bookTickers('spot', symbol);
@@ -232,7 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setFundingRate: async (symbol: string, rate: Decimal | null) => {
       market.setFundingRate(symbol, rate);
-      await refreshMarket();
+      engine.refreshMarket();
       ws.publishMarkPricesNow();
       return { symbol, rate: rate === null ? null : rate.toFixed(), timeMs: clock.nowMs() };
     },

@@ -6,7 +6,7 @@
  * The digest is built by hand from precomputed constants instead of a generic typed-data encoder: it is the same
  * keccak256(0x1901 ‖ domainSeparator ‖ hashStruct) but costs one short hash per request.
  */
-import { concat, type Hex, keccak256, recoverAddress, stringToBytes, toHex } from 'viem';
+import { concat, concatBytes, type Hex, hexToBytes, keccak256, recoverAddress, stringToBytes, toHex } from 'viem';
 
 export const MAINNET_CHAIN_ID = 1666;
 export const TESTNET_CHAIN_ID = 714;
@@ -32,10 +32,20 @@ export function domainSeparator(chainId: number): Hex {
   return separator;
 }
 
+const MESSAGE_TYPE_HASH_BYTES = hexToBytes(MESSAGE_TYPE_HASH);
+const EIP712_PREFIX = new Uint8Array([0x19, 0x01]);
+const separatorBytes = new Map<number, Uint8Array>();
+
 /** The 32-byte digest the signer's key signs for the parameter string `msg`. */
 export function asterDigest(msg: string, chainId: number = MAINNET_CHAIN_ID): Hex {
-  const structHash = keccak256(concat([MESSAGE_TYPE_HASH, keccak256(stringToBytes(msg))]));
-  return keccak256(concat(['0x1901', domainSeparator(chainId), structHash]));
+  // Hashed as bytes end to end: this runs on every signed request.
+  let separator = separatorBytes.get(chainId);
+  if (separator === undefined) {
+    separator = hexToBytes(domainSeparator(chainId));
+    separatorBytes.set(chainId, separator);
+  }
+  const structHash = keccak256(concatBytes([MESSAGE_TYPE_HASH_BYTES, keccak256(stringToBytes(msg), 'bytes')]), 'bytes');
+  return keccak256(concatBytes([EIP712_PREFIX, separator, structHash]));
 }
 
 /**

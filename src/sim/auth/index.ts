@@ -10,10 +10,11 @@
  */
 import { apiErrors } from '../http/api-error.ts';
 import { optional, type RequestParams, required, withoutSignature } from '../http/params.ts';
-import { asterDigest, MAINNET_CHAIN_ID, normaliseSignature, recoverSigner } from './eip712.ts';
+import { asterDigest, MAINNET_CHAIN_ID, normaliseSignature } from './eip712.ts';
 import { checkTimestamp, DEFAULT_RECV_WINDOW_MS, hmacMatches, MAX_RECV_WINDOW_MS } from './hmac.ts';
 import { legacyDigest } from './legacy-abi.ts';
 import { NONCE_WINDOW_US, NONCES_KEPT, NonceBook } from './nonces.ts';
+import { SignerKeys } from './signer-keys.ts';
 
 export type AuthScheme = 'eip712' | 'legacy-abi' | 'hmac' | 'api-key';
 
@@ -67,6 +68,8 @@ function decodedVariant(msg: string): string {
 }
 
 export class Authenticator {
+  /** Public keys of the signers seen so far: their next signatures are checked without recovery (signer-keys.ts). */
+  readonly signerKeys = new SignerKeys();
   private readonly nonces: NonceBook;
   private readonly keys = new Map<string, ApiKeyCredential>();
   private readonly chainId: number;
@@ -100,15 +103,16 @@ export class Authenticator {
     if (signature === null) throw apiErrors.invalidSignature();
 
     const msg = joinParamStrings(withoutSignature(params.rawQuery), withoutSignature(params.rawBody));
+    const keys = this.signerKeys;
     let scheme: AuthScheme | undefined;
-    if ((await recoverSigner(asterDigest(msg, this.chainId), signature)) === signer) scheme = 'eip712';
+    if (await keys.signedBy(asterDigest(msg, this.chainId), signature, signer)) scheme = 'eip712';
     else {
       const decoded = decodedVariant(msg);
-      if (decoded !== msg && (await recoverSigner(asterDigest(decoded, this.chainId), signature)) === signer) {
+      if (decoded !== msg && (await keys.signedBy(asterDigest(decoded, this.chainId), signature, signer))) {
         scheme = 'eip712';
       } else if (this.legacyAbi && /^\d{1,20}$/.test(nonce)) {
         const digest = legacyDigest(params.values, userParam ?? signerParam, signerParam, BigInt(nonce));
-        if ((await recoverSigner(digest, signature)) === signer) scheme = 'legacy-abi';
+        if (await keys.signedBy(digest, signature, signer)) scheme = 'legacy-abi';
       }
     }
     if (scheme === undefined) throw apiErrors.invalidSignature();

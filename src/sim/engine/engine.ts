@@ -14,6 +14,7 @@ import type {
   IncomeQuery,
   OrderParams,
   OrderRef,
+  PlaceOrderOptions,
   RangeQuery,
   SimBookTicker,
   SimCommissionRate,
@@ -83,6 +84,15 @@ export class SimEngine implements SimExchange {
 
   advanceTo(timeMs: number): void {
     this.moveTo(timeMs);
+    this.deliver();
+  }
+
+  refreshMarket(): void {
+    const core = this.core;
+    const before = core.nowMs;
+    this.moveTo(this.clock.nowMs());
+    // Moving forward already read the source; at the same instant, read it again.
+    if (core.nowMs === before) this.marketUpdate(core.nowMs);
     this.deliver();
   }
 
@@ -373,10 +383,21 @@ export class SimEngine implements SimExchange {
 
   // ------------------------------------------------------------ orders
 
-  placeOrder(accountId: string, market: MarketKind, params: OrderParams): SimResult<SimOrder> {
+  placeOrder(
+    accountId: string,
+    market: MarketKind,
+    params: OrderParams,
+    options: PlaceOrderOptions = {},
+  ): SimResult<SimOrder> {
+    const fraction = options.fillFraction;
+    if (fraction !== undefined && !(fraction.greaterThan(ZERO) && fraction.lessThanOrEqualTo(1))) {
+      throw new RangeError(`fillFraction must be in (0, 1], got ${fraction.toFixed()}`);
+    }
     return this.run((core) => {
       const account = core.account(accountId);
-      return market === 'spot' ? placeSpotOrder(core, account, params) : placePerpOrder(core, account, params);
+      return market === 'spot'
+        ? placeSpotOrder(core, account, params, options)
+        : placePerpOrder(core, account, params, options);
     });
   }
 

@@ -54,6 +54,16 @@ export function walkByQuote(levels: readonly BookLevel[], quoteBudget: Decimal, 
   return { fills, qty, quote: quoteBudget.minus(remaining) };
 }
 
+/**
+ * The part of `qty` an order may trade when only `fraction` of it is available (a partial fill): floored to `step`,
+ * but at least one step, so the order always trades something (an order of one step trades it whole).
+ */
+export function fractionOf(qty: Decimal, fraction: Decimal, step: Decimal): Decimal {
+  const part = floorToStep(qty.times(fraction), step);
+  if (part.greaterThan(ZERO)) return part.lessThan(qty) ? part : qty;
+  return step.greaterThan(ZERO) && step.lessThan(qty) ? step : qty;
+}
+
 /** The levels left after `fills` consumed them from the front of `levels`. */
 export function consume(levels: readonly BookLevel[], fills: readonly Fill[]): BookLevel[] {
   const out = levels.map((l) => ({ ...l }));

@@ -87,6 +87,20 @@ export interface OrderParams {
   price?: DecimalParam;
 }
 
+/**
+ * How the host wants one new order executed, beyond Aster's parameters (fault injection, scenario tests).
+ */
+export interface PlaceOrderOptions {
+  /**
+   * A MARKET order finds only this fraction (0 < f ≤ 1) of its quantity to trade against, floored to the market
+   * step but at least one step: it fills that much (less if the book is thinner) and the remainder expires, exactly
+   * as when the book runs out. A quote-sized spot order is cut by the quantity its budget would buy. The order ends
+   * `EXPIRED` with `executedQty` > 0; its events are NEW, TRADE (status PARTIALLY_FILLED) per fill, then EXPIRED.
+   * STOP_MARKET orders ignore it.
+   */
+  fillFraction?: Decimal;
+}
+
 /** Identifies one order: by exchange id or by client id (one of the two is required, else -1102). */
 export interface OrderRef {
   orderId?: number | string;
@@ -444,6 +458,13 @@ export interface SimExchange {
    * boundary's mark), triggers stop orders, liquidates accounts below maintenance, emits events.
    */
   advanceTo(timeMs: number): void;
+  /**
+   * Re-reads the market source now, without moving time: a price or funding override, a replaced book or a depth
+   * cap takes effect at the current instant (mark-price and tick events follow; stops and liquidations are
+   * checked). Like any market update it returns the depth fills have taken since the last one. If the clock has
+   * moved, this is `advanceTo(clock)`.
+   */
+  refreshMarket(): void;
   /** Registers a listener; returns the function that removes it. Listeners run synchronously after each change. */
   subscribe(listener: SimEventListener): () => void;
 
@@ -471,7 +492,12 @@ export interface SimExchange {
   positionRisk(accountId: string, symbol?: string): SimResult<SimPosition[]>;
 
   // orders
-  placeOrder(accountId: string, market: MarketKind, params: OrderParams): SimResult<SimOrder>;
+  placeOrder(
+    accountId: string,
+    market: MarketKind,
+    params: OrderParams,
+    options?: PlaceOrderOptions,
+  ): SimResult<SimOrder>;
   /** -2013 when unknown. */
   getOrder(accountId: string, market: MarketKind, symbol: string, ref: OrderRef): SimResult<SimOrder>;
   /** Cancels an open (untriggered stop) order; -2011 "Unknown order sent." when it is not open. */

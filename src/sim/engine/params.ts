@@ -47,6 +47,11 @@ export function onGrid(value: Decimal, min: Decimal, step: Decimal): boolean {
   return value.minus(min).mod(step).isZero();
 }
 
+/** The step market quantities move in: MARKET_LOT_SIZE's, or LOT_SIZE's when the market one is unset. */
+export function marketStep(filters: SymbolFilters): Decimal {
+  return filters.marketStepSize.isZero() ? filters.stepSize : filters.marketStepSize;
+}
+
 export function floorToStep(value: Decimal, step: Decimal): Decimal {
   if (step.isZero()) return value;
   return value.div(step).floor().times(step);

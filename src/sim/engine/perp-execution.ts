@@ -4,14 +4,15 @@
  * commission, income records, user trades and events.
  */
 import type { PositionSide } from '../../domain/account.ts';
-import { type Decimal, ZERO } from '../../domain/decimal.ts';
+import { type Decimal, minDec, ZERO } from '../../domain/decimal.ts';
 import type { SimMarketDef } from '../market/types.ts';
 import type { AccountState, PositionState } from './account.ts';
 import type { EngineCore } from './core.ts';
-import { averagePrice, consume, type Fill, walkByQty } from './fills.ts';
+import { averagePrice, consume, type Fill, fractionOf, walkByQty } from './fills.ts';
 import type { SimError, SimOrder } from './index.ts';
 import { accountMetrics, positionMetrics } from './margin.ts';
 import { finishMarketOrder, recordOrderFill } from './orders.ts';
+import { marketStep } from './params.ts';
 import { applyFill, fee, maxNotionalFor, type PositionAmount, unrealizedPnl } from './positions.ts';
 import { rejections } from './rejections.ts';
 
@@ -29,6 +30,8 @@ export interface PlanChecks {
   percentPrice: boolean;
   /** Reject (-2019 / -2027) when the account cannot carry an increased position. */
   margin: boolean;
+  /** Trade at most this fraction of `quantity` (see `PlaceOrderOptions.fillFraction`); the rest expires. */
+  fillFraction?: Decimal;
 }
 
 export function planPerpMarket(
@@ -52,6 +55,9 @@ export function planPerpMarket(
     const reduces = !position.amt.isZero() && position.amt.isNegative() === direction > 0;
     if (!reduces) return rejections.reduceOnlyRejected();
     if (qty.greaterThan(position.amt.abs())) qty = position.amt.abs();
+  }
+  if (checks.fillFraction !== undefined) {
+    qty = minDec(qty, fractionOf(quantity, checks.fillFraction, marketStep(def.filters)));
   }
 
   const mark = core.mark(def.symbol);

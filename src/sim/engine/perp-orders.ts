@@ -6,7 +6,7 @@ import type { PositionSide } from '../../domain/account.ts';
 import { type Decimal, ZERO } from '../../domain/decimal.ts';
 import type { AccountState } from './account.ts';
 import type { EngineCore } from './core.ts';
-import type { OrderParams, SimError, SimOrder, SimResult } from './index.ts';
+import type { OrderParams, PlaceOrderOptions, SimError, SimOrder, SimResult } from './index.ts';
 import { createOrder, type NewOrderFields, resolveClientOrderId, snapshot } from './orders.ts';
 import { checkMarketQty, isSimError, onGrid, optionalBoolean, optionalDecimal, present } from './params.ts';
 import { executePerpPlan, planPerpMarket } from './perp-execution.ts';
@@ -23,7 +23,12 @@ const KNOWN_TYPES = new Set([
   'TRAILING_STOP_MARKET',
 ]);
 
-export function placePerpOrder(core: EngineCore, account: AccountState, params: OrderParams): SimResult<SimOrder> {
+export function placePerpOrder(
+  core: EngineCore,
+  account: AccountState,
+  params: OrderParams,
+  options: PlaceOrderOptions = {},
+): SimResult<SimOrder> {
   const symbol = params.symbol;
   if (!present(symbol)) return fail(rejections.mandatory('symbol'));
   const def = core.perpDefs.get(symbol);
@@ -120,6 +125,7 @@ export function placePerpOrder(core: EngineCore, account: AccountState, params: 
   const plan = planPerpMarket(core, account, def, side, fields.positionSide, fields.origQty, reduceOnly, {
     percentPrice: true,
     margin: true,
+    ...(options.fillFraction === undefined ? {} : { fillFraction: options.fillFraction }),
   });
   if (isSimError(plan)) return fail(plan);
   const order = createOrder(core, account, fields, clientOrderId);

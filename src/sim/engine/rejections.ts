@@ -60,6 +60,13 @@ export const rejections = {
     ),
   minNotionalSpot: (minNotional: Decimal, quoteAsset: string) =>
     reject(-5076, `Total order value should be more than ${minNotional.toFixed()} ${quoteAsset}`),
+  /**
+   * Aster documents no code for the spot MAX_NOTIONAL ceiling. One NOTIONAL filter bounds the order value on both
+   * sides (as on the exchange Aster's spot API derives from, where both failures share one code), so the ceiling is
+   * answered with the observed minimum's code and mirrored wording.
+   */
+  maxNotionalSpot: (maxNotional: Decimal, quoteAsset: string) =>
+    reject(-5076, `Total order value should be less than ${maxNotional.toFixed()} ${quoteAsset}`),
 } as const;
 
 export function ok<T>(value: T): SimResult<T> {

@@ -7,10 +7,10 @@ import { type Decimal, ZERO } from '../../domain/decimal.ts';
 import type { SimMarketDef } from '../market/types.ts';
 import type { AccountState } from './account.ts';
 import type { EngineCore } from './core.ts';
-import { consume, type Walk, walkByQty, walkByQuote } from './fills.ts';
-import type { OrderParams, SimOrder, SimResult } from './index.ts';
+import { consume, fractionOf, type Walk, walkByQty, walkByQuote } from './fills.ts';
+import type { OrderParams, PlaceOrderOptions, SimOrder, SimResult } from './index.ts';
 import { createOrder, finishMarketOrder, recordOrderFill, resolveClientOrderId, snapshot } from './orders.ts';
-import { checkMarketQty, isSimError, optionalDecimal, present } from './params.ts';
+import { checkMarketQty, isSimError, marketStep, optionalDecimal, present } from './params.ts';
 import { fee } from './positions.ts';
 import { fail, ok, rejections } from './rejections.ts';
 
@@ -18,7 +18,12 @@ const SPOT_TYPES = new Set(['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROF
 /** Quote amounts (quoteOrderQty) may carry at most this many decimals. */
 const QUOTE_DECIMALS = 8;
 
-export function placeSpotOrder(core: EngineCore, account: AccountState, params: OrderParams): SimResult<SimOrder> {
+export function placeSpotOrder(
+  core: EngineCore,
+  account: AccountState,
+  params: OrderParams,
+  options: PlaceOrderOptions = {},
+): SimResult<SimOrder> {
   const symbol = params.symbol;
   if (!present(symbol)) return fail(rejections.mandatory('symbol'));
   const def = core.spotDefs.get(symbol);
@@ -49,8 +54,12 @@ export function placeSpotOrder(core: EngineCore, account: AccountState, params: 
     const qtyError = checkMarketQty(quantity, def.filters, 'spot');
     if (qtyError) return fail(qtyError);
     const referencePrice = levels[0]?.price ?? core.spotQuote(symbol)?.lastPrice ?? ZERO;
-    if (quantity.times(referencePrice).lessThan(def.filters.minNotional)) {
+    const notional = quantity.times(referencePrice);
+    if (notional.lessThan(def.filters.minNotional)) {
       return fail(rejections.minNotionalSpot(def.filters.minNotional, def.quoteAsset));
+    }
+    if (aboveMaxNotional(notional, def)) {
+      return fail(rejections.maxNotionalSpot(def.filters.maxNotional, def.quoteAsset));
     }
     walk = walkByQty(levels, quantity);
   } else {
@@ -60,7 +69,20 @@ export function placeSpotOrder(core: EngineCore, account: AccountState, params: 
     if (budget.lessThan(def.filters.minNotional)) {
       return fail(rejections.minNotionalSpot(def.filters.minNotional, def.quoteAsset));
     }
+    if (aboveMaxNotional(budget, def)) {
+      return fail(rejections.maxNotionalSpot(def.filters.maxNotional, def.quoteAsset));
+    }
     walk = walkByQuote(levels, budget, def.filters.marketStepSize);
+  }
+  // Only part of the order finds liquidity: it trades that part, by quantity, and the rest expires.
+  let capped = false;
+  if (options.fillFraction !== undefined) {
+    const wanted = quantity ?? walk.qty;
+    const part = fractionOf(wanted, options.fillFraction, marketStep(def.filters));
+    if (part.lessThan(walk.qty)) {
+      walk = walkByQty(levels, part);
+      capped = quantity === undefined;
+    }
   }
 
   const clientOrderId = resolveClientOrderId(account, 'spot', params.newClientOrderId);
@@ -104,8 +126,13 @@ export function placeSpotOrder(core: EngineCore, account: AccountState, params: 
     walk.qty.greaterThan(ZERO)
       ? leftoverBuysAStep(leftover, walk, def)
       : false;
-  finishMarketOrder(core, order, bookExhausted || walk.fills.length === 0);
+  finishMarketOrder(core, order, capped || bookExhausted || walk.fills.length === 0);
   return ok(snapshot(order));
+}
+
+/** NOTIONAL's ceiling (`applyMaxToMarket`); a zero `maxNotional` means the symbol has none. */
+function aboveMaxNotional(notional: Decimal, def: SimMarketDef): boolean {
+  return def.filters.maxNotional.greaterThan(ZERO) && notional.greaterThan(def.filters.maxNotional);
 }
 
 /** Whether an unspent quote budget would have bought at least one more step at the last fill's price. */

@@ -61,7 +61,7 @@ export class OverridableMarketSource implements MarketSource {
   private readonly fundingRates = new Map<string, Decimal>();
   private readonly spotDefs = new Map<string, SimMarketDef>();
   private readonly perpDefs = new Map<string, SimMarketDef>();
-  /** `market|symbol|side` → the most base quantity that side offers (fault `partial`). */
+  /** `market|symbol|side` → the most base quantity that side offers (`capDepth`). */
   private readonly depthCaps = new Map<string, Decimal>();
   private lastInner: MarketState | undefined;
   private lastTimeMs: number;
@@ -134,8 +134,9 @@ export class OverridableMarketSource implements MarketSource {
   }
 
   /**
-   * Limits the depth one side of a book offers to `maxQty` (best levels first) until cleared, so that a market order
-   * larger than that fills partly and its remainder expires, exactly like an order that ran out of book.
+   * Limits the depth one side of a book offers to `maxQty` (best levels first) until cleared: a thin-book scenario
+   * for every order on that side. The engine sees it at its next market update (`SimEngine.refreshMarket()` makes
+   * that now). The `partial` fault does not use it: it limits one order through `PlaceOrderOptions.fillFraction`.
    */
   capDepth(market: 'spot' | 'perp', symbol: string, side: 'bids' | 'asks', maxQty: Decimal): void {
     this.depthCaps.set(`${market}|${symbol}|${side}`, maxQty);

@@ -44,6 +44,9 @@ export const apiErrors = {
   invalidParam: (param: string) => new AsterApiError(-1130, `Data sent for parameter '${param}' is not valid.`),
   duplicateParam: () => new AsterApiError(-1101, 'Duplicate values for a parameter detected.'),
   startAfterEnd: () => new AsterApiError(-1023, 'Start time is greater than end time.'),
+  /** MORE_THAN_XX_HOURS: Aster's table words it "More than %s hours between startTime and endTime.". */
+  windowTooLong: (hours: number) => new AsterApiError(-1127, `More than ${hours} hours between startTime and endTime.`),
+  badCombination: () => new AsterApiError(-1128, 'Combination of optional parameters invalid.'),
   badSymbol: () => new AsterApiError(-1121, 'Invalid symbol.'),
   invalidSignature: () => new AsterApiError(-1022, 'Signature for this request is not valid.'),
   invalidTimestampWindow: () => new AsterApiError(-1021, 'Timestamp for this request is outside of the recvWindow.'),

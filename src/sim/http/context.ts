@@ -2,6 +2,7 @@
  * What a route handler gets: the engine, the decoded parameters, the authenticated account, the server time, and a
  * few helpers shared by every handler.
  */
+import type { Decimal } from '../../domain/decimal.ts';
 import type { MarketKind } from '../../domain/market.ts';
 import type { SimExchange, SimResult } from '../engine/index.ts';
 import type { SimMarketDef } from '../market/types.ts';
@@ -25,8 +26,8 @@ export interface HandlerContext {
   rateLimitRules: readonly RateLimitRule[];
   /** When the listed symbols went live (exchangeInfo `onboardDate`). */
   onboardMs: number;
-  /** Set by the `partial` fault: fill only this fraction of a market order. */
-  partialFraction?: number;
+  /** Set by the `partial` fault: a market order finds only this fraction of its quantity (engine `fillFraction`). */
+  partialFraction?: Decimal;
 }
 
 /** The value of an engine result, or its rejection thrown as Aster's error body. */

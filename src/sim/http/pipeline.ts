@@ -6,7 +6,7 @@
  * Nothing here writes a secret anywhere: the request log keeps selected business parameters only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Decimal, dec, tryDec } from '../../domain/decimal.ts';
+import { dec } from '../../domain/decimal.ts';
 import type { Authenticator, Identity } from '../auth/index.ts';
 import type { SimExchange } from '../engine/index.ts';
 import type { FaultInjector, RequestFaults } from '../faults/index.ts';
@@ -41,16 +41,6 @@ export interface PipelineDeps {
   hanging: Set<ServerResponse>;
   /** Diagnostics for unexpected failures (never secrets). */
   warn: (message: string) => void;
-  /**
-   * Fault `partial`: makes the book side the order takes offer only `qty` until the returned restore function runs,
-   * so the order fills partly and its remainder expires.
-   */
-  partialFill: (
-    market: 'spot' | 'perp',
-    symbol: string,
-    side: 'BUY' | 'SELL',
-    qty: Decimal,
-  ) => Promise<() => Promise<void>>;
 }
 
 export function readBody(req: IncomingMessage): Promise<string> {
@@ -203,17 +193,15 @@ export class Pipeline {
         listenKeys: this.deps.listenKeys,
         rateLimitRules: this.deps.rateLimiter.rules(route.market),
         onboardMs: this.deps.onboardMs,
-        ...(faults.partialFraction === undefined ? {} : { partialFraction: faults.partialFraction }),
+        // The injector draws the fraction as a float; orders get it as an exact 4-place decimal.
+        ...(faults.partialFraction === undefined ? {} : { partialFraction: dec(faults.partialFraction.toFixed(4)) }),
       };
-      const restore =
-        faults.partialFraction === undefined ? undefined : await this.limitDepth(route, params, faults.partialFraction);
       this.deps.activity.action = route.action;
       let body: unknown;
       try {
         body = route.handle(ctx);
       } finally {
         this.deps.activity.action = 'idle';
-        if (restore) await restore();
       }
       if (faults.after503) {
         const error = apiErrors.timeoutUnknown();
@@ -236,36 +224,6 @@ export class Pipeline {
       const unknown = apiErrors.unknown();
       finish(unknown.httpStatus, unknown.toBody());
     }
-  }
-
-  /**
-   * Fault `partial`: only a fraction of a MARKET order's quantity (floored to the market step) stays available in the
-   * book while it executes. Orders sized in quote are converted at the best price.
-   */
-  private async limitDepth(
-    route: ResolvedRoute,
-    params: RequestParams,
-    fraction: number,
-  ): Promise<(() => Promise<void>) | undefined> {
-    const symbol = params.values.get('symbol') ?? '';
-    const side = params.values.get('side');
-    if (params.values.get('type') !== 'MARKET' || (side !== 'BUY' && side !== 'SELL')) return undefined;
-    const engine = this.deps.engine();
-    const def = engine.definition(route.market, symbol);
-    if (!def) return undefined;
-    let qty = tryDec(params.values.get('quantity'));
-    const quote = tryDec(params.values.get('quoteOrderQty'));
-    if (qty === undefined && quote !== undefined) {
-      const book = engine.bookTickers(route.market, symbol);
-      const best = book.ok ? (side === 'BUY' ? book.value[0]?.askPrice : book.value[0]?.bidPrice) : undefined;
-      if (best?.greaterThan(0)) qty = quote.dividedBy(best);
-    }
-    if (qty === undefined || !qty.greaterThan(0)) return undefined;
-    const step = def.filters.marketStepSize.isZero() ? def.filters.stepSize : def.filters.marketStepSize;
-    let cap = qty.times(dec(fraction.toFixed(4)));
-    if (!step.isZero()) cap = cap.dividedToIntegerBy(step).times(step);
-    if (!cap.greaterThan(0) || !cap.lessThan(qty)) return undefined;
-    return this.deps.partialFill(route.market, symbol, side, cap);
   }
 
   private async authenticate(route: ResolvedRoute, params: RequestParams, req: IncomingMessage): Promise<Identity> {

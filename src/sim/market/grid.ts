@@ -27,7 +27,15 @@ export interface FilterConventions {
   /** Roughly the quote value of one quantity step. */
   stepValue: number;
   minNotional: Decimal;
+  /**
+   * Largest order value in quote (spot MAX_NOTIONAL / NOTIONAL `maxNotional`); zero means unlimited, as on perps,
+   * whose size is bounded by the leverage bracket instead. Default zero.
+   */
+  maxNotional?: Decimal;
 }
+
+/** Aster's spot listings publish a 9 000 000 USDT order-value ceiling (MAX_NOTIONAL and NOTIONAL `maxNotional`). */
+export const SPOT_MAX_NOTIONAL = new Decimal(9_000_000);
 
 /** Realistic filters for a symbol trading around `referencePrice`. */
 export function filtersFor(referencePrice: number, conventions: FilterConventions): SymbolFilters {
@@ -47,6 +55,6 @@ export function filtersFor(referencePrice: number, conventions: FilterConvention
     // Market orders may be a tenth the size of limit orders, as on real listings.
     marketMaxQty: maxQty.div(10),
     minNotional: conventions.minNotional,
-    maxNotional: new Decimal(0),
+    maxNotional: conventions.maxNotional ?? new Decimal(0),
   };
 }

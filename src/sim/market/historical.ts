@@ -12,7 +12,7 @@ import type { FundingRateRecord } from '../../domain/market.ts';
 import { ConfigError } from '../../errors.ts';
 import { hashString } from '../random.ts';
 import { buildBook } from './book.ts';
-import { filtersFor, quantize } from './grid.ts';
+import { filtersFor, quantize, SPOT_MAX_NOTIONAL } from './grid.ts';
 import { detectIntervalHours, type HistoricalFundingRow, type HistoricalFundingSeries } from './historical-csv.ts';
 import { brownian } from './noise.ts';
 import type {
@@ -125,6 +125,7 @@ export class HistoricalMarketSource implements MarketSource {
         priceDigits: 6,
         stepValue: market === 'perp' ? 2 : 0.2,
         minNotional: new Decimal(5),
+        ...(market === 'perp' ? {} : { maxNotional: SPOT_MAX_NOTIONAL }),
       }),
       makerCommissionRate: new Decimal(market === 'perp' ? '0.0001' : '0.00005'),
       takerCommissionRate: new Decimal(market === 'perp' ? '0.00035' : '0.0004'),

@@ -7,7 +7,7 @@ import { Decimal, type DecimalInput, dec } from '../../domain/decimal.ts';
 import type { FundingRateRecord, SymbolFilters } from '../../domain/market.ts';
 import { hashString, hashUniform } from '../random.ts';
 import { buildBook } from './book.ts';
-import { filtersFor } from './grid.ts';
+import { filtersFor, SPOT_MAX_NOTIONAL } from './grid.ts';
 import type {
   DepthBook,
   FundingSettlement,
@@ -100,6 +100,7 @@ export class ManualMarketSource implements MarketSource {
           priceDigits: 6,
           stepValue: market === 'perp' ? 2 : 0.2,
           minNotional: new Decimal(5),
+          ...(market === 'perp' ? {} : { maxNotional: SPOT_MAX_NOTIONAL }),
         });
         const commission =
           market === 'perp'

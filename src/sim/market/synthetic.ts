@@ -18,7 +18,7 @@ import { Decimal } from '../../domain/decimal.ts';
 import type { FundingRateRecord } from '../../domain/market.ts';
 import { hashUniform } from '../random.ts';
 import { buildBook } from './book.ts';
-import { filtersFor, quantize } from './grid.ts';
+import { filtersFor, quantize, SPOT_MAX_NOTIONAL } from './grid.ts';
 import { brownian, stationary } from './noise.ts';
 import type {
   DepthBook,
@@ -317,6 +317,7 @@ function definition(spec: InstrumentSpec, market: 'spot' | 'perp'): SimMarketDef
     // Perp steps are 10× spot steps, so a perp-valid quantity is always spot-valid too.
     stepValue: perp ? 2 : 0.2,
     minNotional: new Decimal(5),
+    ...(perp ? {} : { maxNotional: SPOT_MAX_NOTIONAL }),
   });
   return {
     market,

@@ -172,6 +172,29 @@ export class RateLimiter {
   }
 }
 
+/**
+ * One rule set from several (e.g. the futures and the spot `rateLimits` of one host): per limit type and window
+ * length (60 SECOND and 1 MINUTE are the same window), the lowest limit. Rules of unknown type or interval pass
+ * through unchanged, for `setLimits` to judge.
+ */
+export function mergeRateLimits(ruleSets: readonly (readonly RateLimitRule[])[]): RateLimitRule[] {
+  const strictest = new Map<string, RateLimitRule>();
+  const other: RateLimitRule[] = [];
+  for (const rules of ruleSets) {
+    for (const rule of rules) {
+      const unitMs = INTERVAL_MS[rule.interval];
+      if (unitMs === undefined) {
+        other.push(rule);
+        continue;
+      }
+      const key = `${rule.rateLimitType}:${unitMs * rule.intervalNum}`;
+      const held = strictest.get(key);
+      if (held === undefined || rule.limit < held.limit) strictest.set(key, rule);
+    }
+  }
+  return [...strictest.values(), ...other];
+}
+
 function costFor(type: RateLimitType, cost: RateLimitCost): number {
   return type === 'REQUEST_WEIGHT' ? cost.weight : cost.orders;
 }

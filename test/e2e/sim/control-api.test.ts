@@ -3,6 +3,7 @@
  * reset, and clear errors that name the bad field.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { dec } from '../../../src/domain/decimal.ts';
 import { DEMO, type Harness, START_MS, startHarness } from './support/harness.ts';
 
 let h: Harness | undefined;
@@ -103,6 +104,23 @@ describe('market control', () => {
     expect(income.body).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', income: '2.00000000' })]);
     const history = await h.client.get('/fapi/v3/fundingRate', 'symbol=BTCUSDT&limit=1');
     expect(history.body[0].fundingRate).toBe('0.00100000');
+  });
+
+  it('applies a price and a funding rate at the current instant: the manual clock does not move', async () => {
+    h = await startHarness();
+    await h.client.control('POST', '/_sim/price', { symbol: 'BTCUSDT', markPrice: '97000' });
+    await h.client.control('POST', '/_sim/funding-rate', { symbol: 'BTCUSDT', rate: '0.0004' });
+    expect((await h.client.control('GET', '/_sim/clock')).body.nowMs).toBe(START_MS);
+    expect(h.sim.engine.nowMs()).toBe(START_MS);
+    const premium = await h.client.get('/fapi/v3/premiumIndex', 'symbol=BTCUSDT');
+    expect([premium.body.markPrice, premium.body.lastFundingRate, premium.body.time]).toEqual([
+      '97000.00000000',
+      '0.00040000',
+      START_MS,
+    ]);
+    await h.sim.setPrice('ETHUSDT', { perpMark: dec('3000') });
+    expect(h.sim.clock.nowMs()).toBe(START_MS);
+    expect((await h.client.get('/fapi/v3/premiumIndex', 'symbol=ETHUSDT')).body.markPrice).toBe('3000.00000000');
   });
 
   it('rejects a bad price or an unknown symbol with the field named', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { send } from './support/client.ts';
-import { DEMO, type Harness, startHarness } from './support/harness.ts';
+import { DEMO, type Harness, START_MS, startHarness } from './support/harness.ts';
 
 let h: Harness | undefined;
 
@@ -128,6 +128,41 @@ describe('faults', () => {
     expect(await btcPosition(h)).toBe(`-${partial.body.executedQty}`);
     const full = await shortBtc(h, 'p2', '0.1');
     expect(full.body.executedQty).toBe('0.100');
+  });
+
+  it('partial cuts the order itself, at the current instant: the book keeps the rest for the next order', async () => {
+    h = await startHarness({ faults: 'partial=1:spot-order*1' });
+    const before = await h.client.get('/api/v3/depth', 'symbol=ETHUSDT&limit=5');
+    const bestAskQty = before.body.asks[0][1];
+    const partial = await h.client.v3(DEMO, 'POST', '/api/v3/order', {
+      symbol: 'ETHUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '1',
+      newClientOrderId: 'eth-partial',
+      newOrderRespType: 'RESULT',
+    });
+    expect(partial.body.status).toBe('EXPIRED');
+    const executed = Number(partial.body.executedQty);
+    // 20–80 % of the quantity, floored to the 0.001 step.
+    expect(executed).toBeGreaterThanOrEqual(0.2);
+    expect(executed).toBeLessThanOrEqual(0.8);
+    expect(h.sim.clock.nowMs()).toBe(START_MS);
+    const entry = h.sim.requests().find((r) => r.clientOrderId === 'eth-partial');
+    expect(entry?.faults).toEqual(['partial']);
+    expect(entry?.arrivalSimMs).toBe(START_MS);
+    // Only the executed quantity left the book; nothing else about it changed.
+    const after = await h.client.get('/api/v3/depth', 'symbol=ETHUSDT&limit=5');
+    expect(Number(after.body.asks[0][1])).toBeCloseTo(Number(bestAskQty) - executed, 6);
+    expect(after.body.asks.slice(1)).toEqual(before.body.asks.slice(1));
+    const full = await h.client.v3(DEMO, 'POST', '/api/v3/order', {
+      symbol: 'ETHUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '1',
+      newOrderRespType: 'RESULT',
+    });
+    expect([full.body.status, full.body.executedQty]).toEqual(['FILLED', '1.000']);
   });
 
   it('reject-next rejects the next order on one market only, with a realistic code', async () => {

@@ -87,6 +87,31 @@ describe('V3 EIP-712 signatures', () => {
     expect(reply.body).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
   });
 
+  it('keeps rejecting a wrong v, a changed parameter and a foreign key once the signer is known', async () => {
+    // Several accepted requests first, so the simulator checks this signer against its remembered key.
+    for (let i = 0; i < 3; i++) expect((await h.client.v3(DEMO, 'GET', '/fapi/v3/balance')).status).toBe(200);
+    const wrongV = await h.client.v3(DEMO, 'GET', '/fapi/v3/balance', {}, { flipRecoveryId: true });
+    expect(wrongV.body).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
+    const changed = await h.client.v3(
+      DEMO,
+      'GET',
+      '/fapi/v3/positionRisk',
+      { symbol: 'BTCUSDT' },
+      {
+        alterSent: (s) => s.replace('BTCUSDT', 'ETHUSDT'),
+      },
+    );
+    expect(changed.body.code).toBe(-1022);
+    const foreign = await h.client.v3({ ...DEMO, privateKey: generatePrivateKey() }, 'GET', '/fapi/v3/balance');
+    expect(foreign.body.code).toBe(-1022);
+    expect((await h.client.v3(DEMO, 'GET', '/fapi/v3/balance')).status).toBe(200);
+  });
+
+  it('accepts the high-s form of a valid signature, as recovery does', async () => {
+    const reply = await h.client.v3(DEMO, 'GET', '/fapi/v3/balance', {}, { highS: true });
+    expect(reply.status).toBe(200);
+  });
+
   it('rejects a signature for the testnet chain id', async () => {
     const reply = await h.client.v3(DEMO, 'GET', '/fapi/v3/balance', {}, { chainId: 714 });
     expect(reply.body.code).toBe(-1022);

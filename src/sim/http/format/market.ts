@@ -91,9 +91,29 @@ export function futuresSymbol(def: SimMarketDef, onboardMs: number): Record<stri
 /** Spot filter values: small ones zero-padded to 8 places ("0.00100000"), bounds plain ("100000"), as live. */
 const pad8 = (value: Decimal): string => padded(value, 8);
 
+/**
+ * The order-value filters, exactly as the engine enforces them: MIN_NOTIONAL, and MAX_NOTIONAL plus NOTIONAL's
+ * `maxNotional` when the definition has a ceiling (listed spot symbols do: 9 000 000). A definition without one
+ * (zero) publishes no maximum rather than a number the engine would not apply.
+ */
+function notionalFilters(f: SimMarketDef['filters']): unknown[] {
+  const capped = f.maxNotional.greaterThan(0);
+  return [
+    { filterType: 'MIN_NOTIONAL', minNotional: plain(f.minNotional) },
+    ...(capped ? [{ filterType: 'MAX_NOTIONAL', maxNotional: plain(f.maxNotional) }] : []),
+    {
+      filterType: 'NOTIONAL',
+      minNotional: plain(f.minNotional),
+      ...(capped ? { maxNotional: plain(f.maxNotional) } : {}),
+      avgPriceMins: 5,
+      applyMinToMarket: true,
+      applyMaxToMarket: capped,
+    },
+  ];
+}
+
 function spotFilters(def: SimMarketDef): unknown[] {
   const f = def.filters;
-  const maxNotional = f.maxNotional.isZero() ? '9000000' : plain(f.maxNotional);
   return [
     { filterType: 'PRICE_FILTER', minPrice: pad8(f.minPrice), maxPrice: plain(f.maxPrice), tickSize: pad8(f.tickSize) },
     { filterType: 'LOT_SIZE', stepSize: pad8(f.stepSize), maxQty: plain(f.maxQty), minQty: pad8(f.minQty) },
@@ -104,16 +124,7 @@ function spotFilters(def: SimMarketDef): unknown[] {
       minQty: pad8(f.marketMinQty),
     },
     { filterType: 'MAX_NUM_ORDERS', limit: 200 },
-    { filterType: 'MIN_NOTIONAL', minNotional: plain(f.minNotional) },
-    { filterType: 'MAX_NOTIONAL', maxNotional },
-    {
-      filterType: 'NOTIONAL',
-      minNotional: plain(f.minNotional),
-      maxNotional,
-      avgPriceMins: 5,
-      applyMinToMarket: true,
-      applyMaxToMarket: true,
-    },
+    ...notionalFilters(f),
     { filterType: 'PERCENT_PRICE', multiplierUp: '5', multiplierDown: '0', multiplierDecimal: '0' },
     {
       filterType: 'PERCENT_PRICE_BY_SIDE',

@@ -17,6 +17,8 @@ import { optional, optionalInt, type RequestParams, required } from '../params.t
 
 /** Aster returns the last 7 days when a history query names no time. */
 const DEFAULT_HISTORY_WINDOW_MS = 7 * 24 * 3_600_000;
+/** userTrades serves at most this span between startTime and endTime. */
+const TRADE_WINDOW_MS = 7 * 24 * 3_600_000;
 const MAX_LIMIT = 1000;
 
 export function futuresBalance(ctx: HandlerContext): unknown {
@@ -98,23 +100,57 @@ export function income(ctx: HandlerContext): unknown {
   return rows.filter((r) => notBeforeMs === undefined || r.timeMs >= notBeforeMs).map(incomeRow);
 }
 
+/**
+ * The time window of a userTrades query, by Aster's rules (aster-api §4.3 futures, §4.6 spot): at most 7 days
+ * between `startTime` and `endTime` (-1127, worded as Aster's MORE_THAN_XX_HOURS entry, with 168 hours); `fromId`
+ * may not be combined with either time (-1128); no time at all means the last 7 days. With one bound only, the
+ * window is the 7 days on the other side of it: Aster does not say, and this keeps every answer inside the limit.
+ * A window given by its start answers its first `limit` trades; one given by its end (or by nothing) its most
+ * recent `limit`. A `fromId` query pages by id alone, so it reaches trades older than 7 days.
+ */
+function tradeWindow(params: RequestParams, nowMs: number): TradeWindow {
+  const startTimeMs = optionalInt(params, 'startTime');
+  const endTimeMs = optionalInt(params, 'endTime');
+  if (optionalInt(params, 'fromId') !== undefined) {
+    if (startTimeMs !== undefined || endTimeMs !== undefined) throw apiErrors.badCombination();
+    return { range: {} };
+  }
+  if (startTimeMs !== undefined && endTimeMs !== undefined) {
+    if (startTimeMs > endTimeMs) throw apiErrors.startAfterEnd();
+    if (endTimeMs - startTimeMs > TRADE_WINDOW_MS) throw apiErrors.windowTooLong(TRADE_WINDOW_MS / 3_600_000);
+    return { range: { startTimeMs, endTimeMs } };
+  }
+  if (startTimeMs !== undefined) return { range: { startTimeMs, endTimeMs: startTimeMs + TRADE_WINDOW_MS } };
+  const untilMs = endTimeMs ?? nowMs;
+  return { range: { endTimeMs: untilMs }, notBeforeMs: untilMs - TRADE_WINDOW_MS };
+}
+
+interface TradeWindow {
+  range: { startTimeMs?: number; endTimeMs?: number };
+  /** Trades older than this are left out after the most recent `limit` were taken. */
+  notBeforeMs?: number;
+}
+
 export function userTrades(ctx: HandlerContext): unknown {
   const symbol = ctx.market === 'perp' ? required(ctx.params, 'symbol') : optional(ctx.params, 'symbol');
   const orderId = optionalInt(ctx.params, 'orderId');
   if (orderId !== undefined && symbol === undefined) throw apiErrors.mandatory('symbol');
   const fromId = optionalInt(ctx.params, 'fromId');
-  const { notBeforeMs, ...range } = historyRange(ctx.params, 500, ctx.serverTimeMs);
+  const limit = optionalInt(ctx.params, 'limit') ?? 500;
+  if (limit < 1 || limit > MAX_LIMIT) throw apiErrors.invalidParam('limit');
+  const { range, notBeforeMs } = tradeWindow(ctx.params, ctx.serverTimeMs);
   const rows = unwrap(
     ctx.engine.userTrades(ctx.account, ctx.market, {
+      limit,
       ...range,
       ...(symbol === undefined ? {} : { symbol }),
       ...(orderId === undefined ? {} : { orderId }),
       ...(fromId === undefined ? {} : { fromId }),
     }),
   );
-  const recent = rows.filter((t) => fromId !== undefined || notBeforeMs === undefined || t.timeMs >= notBeforeMs);
-  if (ctx.market === 'spot') return recent.map((t) => spotTradeRow(t, placesOf(ctx, t.symbol, 'spot')));
-  return recent.map((t) =>
+  const inWindow = rows.filter((t) => notBeforeMs === undefined || t.timeMs >= notBeforeMs);
+  if (ctx.market === 'spot') return inWindow.map((t) => spotTradeRow(t, placesOf(ctx, t.symbol, 'spot')));
+  return inWindow.map((t) =>
     futuresTradeRow(t, placesOf(ctx, t.symbol, 'perp'), ctx.engine.definition('perp', t.symbol)?.quoteAsset ?? 'USDT'),
   );
 }

@@ -60,7 +60,8 @@ function wantsResult(ctx: HandlerContext): boolean {
 
 export function newOrder(ctx: HandlerContext): unknown {
   const result = wantsResult(ctx);
-  const order = unwrap(ctx.engine.placeOrder(ctx.account, ctx.market, orderParams(ctx.params)));
+  const options = ctx.partialFraction === undefined ? {} : { fillFraction: ctx.partialFraction };
+  const order = unwrap(ctx.engine.placeOrder(ctx.account, ctx.market, orderParams(ctx.params), options));
   return body(ctx, order, 'post', !result);
 }
 

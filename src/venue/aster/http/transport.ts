@@ -22,7 +22,7 @@ import { ConfigError, InvalidDataError } from '../../../errors.ts';
 import type { CallKind, EndpointAuth, EndpointSpec } from '../endpoints.ts';
 import { AsterApiError, AsterRequestError } from '../errors.ts';
 import { type AsterLogger, scrubSecrets, silentLogger } from '../log.ts';
-import { RateLimiter, type RateLimitRule, type RateWindowUsage } from '../rate-limit.ts';
+import { mergeRateLimits, RateLimiter, type RateLimitRule, type RateWindowUsage } from '../rate-limit.ts';
 import { createSigner, type SigningConfig } from '../sign/index.ts';
 import {
   encodeParams,
@@ -87,6 +87,11 @@ export const DEFAULT_RATE_LIMITS: readonly RateLimitRule[] = [
 interface HostState {
   baseUrl: URL;
   limiter: RateLimiter;
+  /**
+   * exchangeInfo `rateLimits` per market served by this host. Futures and spot on one host (the simulator) share
+   * its limiter, so the limiter applies all of them at once, merged (see `mergeRateLimits`).
+   */
+  rulesByMarket: Map<MarketKind, readonly RateLimitRule[]>;
 }
 
 interface Prepared {
@@ -147,21 +152,22 @@ export class AsterTransport {
 
     const headroom = options.rateLimitHeadroom ?? 0.9;
     const limits = options.defaultRateLimits ?? DEFAULT_RATE_LIMITS;
-    const limiters = new Map<string, RateLimiter>();
+    const shared = new Map<string, Omit<HostState, 'baseUrl'>>();
     const hostFor = (field: string, raw: string): HostState => {
       const baseUrl = parseBaseUrl(field, raw);
       // Futures and spot on one host (e.g. the simulator) share one IP budget, hence one limiter.
-      let limiter = limiters.get(baseUrl.host);
-      if (limiter === undefined) {
-        limiter = new RateLimiter({
+      let host = shared.get(baseUrl.host);
+      if (host === undefined) {
+        const limiter = new RateLimiter({
           nowMs: () => this.serverClock.nowMs(),
           sleep: (ms) => this.#sleep(ms),
           headroom,
         });
         limiter.setLimits(limits);
-        limiters.set(baseUrl.host, limiter);
+        host = { limiter, rulesByMarket: new Map() };
+        shared.set(baseUrl.host, host);
       }
-      return { baseUrl, limiter };
+      return { baseUrl, ...host };
     };
     this.#hosts = {
       perp: hostFor('futuresBaseUrl', options.futuresBaseUrl),
@@ -212,9 +218,15 @@ export class AsterTransport {
     return this.serverClock.nowMs();
   }
 
-  /** Applies exchangeInfo `rateLimits` to the host serving `market`. */
+  /**
+   * Applies exchangeInfo `rateLimits` of `market` to the host serving it. When both markets are served by one host,
+   * the other market's rules stay in force: the limiter keeps, per limit type and window, the strictest of the two.
+   * The built-in defaults apply only until the first market reports its rules.
+   */
   setRateLimits(market: MarketKind, rules: readonly RateLimitRule[]): void {
-    this.#hosts[market].limiter.setLimits(rules);
+    const host = this.#hosts[market];
+    host.rulesByMarket.set(market, [...rules]);
+    host.limiter.setLimits(mergeRateLimits([...host.rulesByMarket.values()]));
   }
 
   rateLimitUsage(market: MarketKind): RateWindowUsage[] {

@@ -22,6 +22,9 @@ export const ASTER_DOMAIN = {
 
 const MESSAGE_TYPES = { Message: [{ name: 'msg', type: 'string' }] } as const;
 
+/** Order of the secp256k1 group. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
 export interface V3Identity {
   user: string;
   signer: string;
@@ -35,6 +38,10 @@ export interface V3Options {
   nonce?: string;
   /** Send v as the raw recovery id (0/1) instead of 27/28. */
   rawRecoveryId?: boolean;
+  /** Send the other v (28 for 27 and back): a signature that recovers to another key. */
+  flipRecoveryId?: boolean;
+  /** Send s as n − s with the other v: the same signature in its high-s form, which recovery accepts. */
+  highS?: boolean;
   /** Rewrites the signed string before sending (to tamper with a parameter after signing). */
   alterSent?: (sent: string) => string;
   chainId?: number;
@@ -95,6 +102,16 @@ export class TestClient {
       primaryType: 'Message',
       message: { msg },
     });
+    if (options.flipRecoveryId) {
+      const v = Number.parseInt(signature.slice(130), 16);
+      signature = `${signature.slice(0, 130)}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+    }
+    if (options.highS) {
+      const s = BigInt(`0x${signature.slice(66, 130)}`);
+      const v = Number.parseInt(signature.slice(130), 16);
+      const flipped = (SECP256K1_N - s).toString(16).padStart(64, '0');
+      signature = `${signature.slice(0, 66)}${flipped}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+    }
     if (options.rawRecoveryId) {
       const v = Number.parseInt(signature.slice(130), 16) - 27;
       signature = `${signature.slice(0, 130)}0${v}` as Hex;

@@ -69,7 +69,7 @@ const SPECS: SymbolSpec[] = [
   },
 ];
 
-function filters(spec: SymbolSpec): SymbolFilters {
+function filters(spec: SymbolSpec, market: MarketKind): SymbolFilters {
   return {
     tickSize: dec(spec.tick),
     minPrice: dec(spec.tick),
@@ -81,7 +81,8 @@ function filters(spec: SymbolSpec): SymbolFilters {
     marketMinQty: dec(spec.minQty),
     marketMaxQty: dec('1000000'),
     minNotional: dec('5'),
-    maxNotional: ZERO,
+    // Spot listings carry Aster's 9 000 000 USDT order-value ceiling; perps are bounded by leverage instead.
+    maxNotional: market === 'spot' ? dec('9000000') : ZERO,
   };
 }
 
@@ -92,7 +93,7 @@ function definition(spec: SymbolSpec, market: MarketKind): SimMarketDef {
     baseAsset: spec.base,
     quoteAsset: 'USDT',
     status: 'TRADING',
-    filters: filters(spec),
+    filters: filters(spec, market),
     makerCommissionRate: dec(market === 'perp' ? '0.0001' : '0.00005'),
     takerCommissionRate: dec(market === 'perp' ? '0.00035' : '0.0004'),
     fundingIntervalHours: spec.intervalHours,

@@ -160,6 +160,27 @@ describe('spot market orders', () => {
     expect(engine.spotAccount('alice').balances.map((b) => [b.asset, b.free.toFixed()])).toEqual([['USDT', '10000']]);
   });
 
+  it('refuses an order worth more than the symbol publishes as its maxNotional, by quantity or by quote', () => {
+    const h = setup();
+    h.source.setBook('spot', 'BTCUSDT', book([[99990, 200]], [[100010, 200]]));
+    h.tick();
+    const def = h.engine.definition('spot', 'BTCUSDT');
+    expect(def?.filters.maxNotional.toFixed()).toBe('9000000');
+    h.engine.deposit('whale', 'spot', 'USDT', dec(20_000_000));
+    const buy = (params: Record<string, string>) =>
+      h.engine.placeOrder('whale', 'spot', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', ...params });
+    // 95 BTC passes MARKET_LOT_SIZE (max 100) but is worth 9 500 950 USDT at the best ask.
+    expect(errorOf(buy({ quantity: '95' }))).toEqual({
+      code: -5076,
+      msg: 'Total order value should be less than 9000000 USDT',
+    });
+    expect(errorOf(buy({ quoteOrderQty: '9000000.01' })).code).toBe(-5076);
+    expect(value(h.engine.userTrades('whale', 'spot', {}))).toEqual([]);
+    // Just under the ceiling both ways.
+    expect(value(buy({ quantity: '89.99' })).status).toBe('FILLED');
+    expect(value(buy({ quoteOrderQty: '9000000' })).executedQty.greaterThan(0)).toBe(true);
+  });
+
   it('a buy the wallet cannot pay for is rejected before anything fills', () => {
     const h = setup();
     h.source.setBook('spot', 'BTCUSDT', book([[99990, 1]], [[100010, 1]]));
