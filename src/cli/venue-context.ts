@@ -111,6 +111,16 @@ function openLogger(name: string, resolved: ResolvedConfig, options: CommonOptio
   }
 }
 
+/** Where a container (or a shell profile) points every command: used when `--data-dir` is not given. */
+export const DATA_DIR_ENV = 'DNFARM_DATA_DIR';
+
+/** `--data-dir`, else `DNFARM_DATA_DIR` when set and not empty, else (undefined) the config file's `data_dir`. */
+export function withEnvDataDir<T extends CommonOptions>(options: T, env: NodeJS.ProcessEnv): T {
+  const fromEnv = env[DATA_DIR_ENV];
+  if (options.dataDir !== undefined || fromEnv === undefined || fromEnv.trim() === '') return options;
+  return { ...options, dataDir: fromEnv };
+}
+
 /** The `--json` document of a failure: the error's name, message and whatever names the cause. */
 export function errorDocument(name: string, error: unknown): Record<string, unknown> {
   const detail: Record<string, unknown> = {
@@ -142,7 +152,7 @@ export async function runCommand(
   const json = options.json === true;
   let resolved: ResolvedConfig;
   try {
-    resolved = resolveConfig(options, { cwd: io.cwd(), env: io.env });
+    resolved = resolveConfig(withEnvDataDir(options, io.env), { cwd: io.cwd(), env: io.env });
     parseLogLevel(options.logLevel);
   } catch (error) {
     if (json) writeJson(io, errorDocument(name, error));

@@ -343,7 +343,8 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
   return {
     mode: inputs.mode,
     dataDir: inputs.dataDir,
-    timeMs: inputs.nowMs,
+    // The exchange's time when it was read; else the OS time (ages may still follow the simulator's clock).
+    timeMs: inputs.account === null ? inputs.nowWallMs : inputs.nowMs,
     lock: inputs.lock,
     heartbeat: inputs.heartbeat,
     health,
