@@ -34,7 +34,7 @@ describe('venue configuration from the config file and command line', () => {
       spotBaseUrl: 'https://sapi.asterdex.com',
       futuresWsUrl: 'wss://fstream.asterdex.com',
       spotWsUrl: 'wss://sstream.asterdex.com',
-      requestTimeoutMs: 10_000,
+      requestTimeoutMs: 2500,
       signing: {
         scheme: 'eip712',
         chainId: 1666,
