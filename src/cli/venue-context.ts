@@ -276,6 +276,7 @@ export async function openVenue(setup: CommandSetup, access: VenueAccess): Promi
       seed: config.simulator.seed,
       pairs: config.simulator.pairs,
       speed: config.simulator.speed,
+      ...(config.simulator.start_time === null ? {} : { startMs: Date.parse(config.simulator.start_time) }),
       initialUsdt: String(config.simulator.initial_usdt),
       chainId: config.exchange.chain_id,
       legacyAbi: config.exchange.signing === 'legacy-abi',

@@ -11,7 +11,8 @@
  *      fee coverage, rotation, max age, hold; flat: open the best pair;
  *   7. act: open / close (then reopen in the same iteration when the rule says so) / repair;
  *   8. record an equity snapshot (and the portfolio baseline, once);
- *   9. sleep until `loop_interval_seconds` after the iteration's START, abortably.
+ *   9. sleep until `loop_interval_seconds` after the iteration's START, abortably (a simulation may skip the
+ *      sleep instead: `idleWait`).
  *
  * Only trading steps hold the trade gate, so the real-time protector's stop-loss close is never stuck
  * behind a scan or a sleep. A transient error (timeout, 5xx, 429, a response that fails validation)
@@ -65,7 +66,15 @@ export interface LoopDeps {
   loopIntervalMs: number;
   /** Wall ms between checks for an exit request while sleeping. Default 1000. */
   exitPollIntervalMs?: number;
+  /**
+   * How the loop waits between two iterations, its only idle time. Default: `clock.sleep`. A simulation may skip
+   * the wait instead (fast-forward) and keep every other wait (leg timeouts, request backoffs) at its real pace.
+   */
+  idleWait?: IdleWait;
 }
+
+/** Waits `ms` of engine-clock time, or less when `signal` aborts (resolving, never rejecting). */
+export type IdleWait = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /** Why `run` returned. */
 export type LoopStopReason = 'once' | 'signal' | 'exit_request';
@@ -566,7 +575,11 @@ export class EngineLoop {
     }, this.#d.exitPollIntervalMs ?? 1000);
     try {
       const remaining = targetMs - clock.nowMs();
-      if (remaining > 0) await clock.sleep(remaining, AbortSignal.any([signal, wake.signal]));
+      const wakeSignal = AbortSignal.any([signal, wake.signal]);
+      if (remaining > 0) {
+        if (this.#d.idleWait === undefined) await clock.sleep(remaining, wakeSignal);
+        else await this.#d.idleWait(remaining, wakeSignal);
+      }
     } finally {
       clearInterval(poll);
       this.#wake = null;

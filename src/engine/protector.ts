@@ -13,6 +13,8 @@
  *   mark price over REST (positionRisk) at most every `pollIntervalMs` (5 s by default).
  * - The user-data stream tells it when the position changed behind the bot's back (the exchange-side
  *   backstop fired, a liquidation, a manual trade): it asks the loop to reconcile now (`onExchangeChange`).
+ *   A loss of that stream is reported only when it outlasts `userStreamGraceMs`: listen keys lapse and are
+ *   replaced, connections are rotated, and a reconnect within seconds is routine, not an outage.
  * - A leverage change on the exchange moves liquidation, so the stop follows it: the position record
  *   takes the exchange's leverage, the stop price is recomputed, and the backstop is replaced.
  *
@@ -53,6 +55,11 @@ export interface ProtectorDeps {
   retryAfterMs?: number;
   /** How long an account event must stay unexplained before the loop is woken (wall ms). Default 1500. */
   changeSettleMs?: number;
+  /**
+   * An account stream that is back within this long (wall ms) was a reconnect, not an outage, and is not reported
+   * (listen keys are replaced and connections rotated routinely). Default 3000.
+   */
+  userStreamGraceMs?: number;
 }
 
 /** What the protector watches: the active position's stop, in exchange terms. */
@@ -96,6 +103,7 @@ export class Protector {
   readonly #staleAfterMs: number;
   readonly #retryAfterMs: number;
   readonly #changeSettleMs: number;
+  readonly #userStreamGraceMs: number;
 
   #watch: Watch | null = null;
   #markSub: Subscription | null = null;
@@ -115,6 +123,8 @@ export class Protector {
   #generation = 0;
   /** The last status reported per stream, so only changes are emitted. */
   readonly #lastStatus: Record<'mark_price' | 'user_data', string | null> = { mark_price: null, user_data: null };
+  /** A loss of the account stream waiting out its grace period before it is reported. */
+  #userDownTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(deps: ProtectorDeps) {
     this.#deps = deps;
@@ -122,6 +132,7 @@ export class Protector {
     this.#staleAfterMs = deps.staleAfterMs ?? 10_000;
     this.#retryAfterMs = deps.retryAfterMs ?? 1000;
     this.#changeSettleMs = deps.changeSettleMs ?? 1500;
+    this.#userStreamGraceMs = deps.userStreamGraceMs ?? 3000;
   }
 
   /** The symbol being watched and its stop price, or null when flat. */
@@ -185,6 +196,8 @@ export class Protector {
     this.#stopped = true;
     if (this.#pollTimer !== null) clearInterval(this.#pollTimer);
     this.#pollTimer = null;
+    if (this.#userDownTimer !== null) clearTimeout(this.#userDownTimer);
+    this.#userDownTimer = null;
     await this.#syncChain;
     const subs = [this.#markSub, this.#userSub];
     this.#markSub = null;
@@ -252,6 +265,28 @@ export class Protector {
   }
 
   #emitStatus(stream: 'mark_price' | 'user_data', up: boolean, reason: string | null): void {
+    if (stream === 'user_data') {
+      // The first status is news either way; after that, a loss is only reported if it outlasts the grace period.
+      const known = this.#lastStatus.user_data !== null;
+      if (!up && known && this.#userStreamGraceMs > 0) {
+        if (this.#userDownTimer === null) {
+          this.#userDownTimer = setTimeout(() => {
+            this.#userDownTimer = null;
+            if (!this.#stopped) this.#reportStatus('user_data', false, reason);
+          }, this.#userStreamGraceMs);
+          this.#userDownTimer.unref?.();
+        }
+        return;
+      }
+      if (up && this.#userDownTimer !== null) {
+        clearTimeout(this.#userDownTimer);
+        this.#userDownTimer = null;
+      }
+    }
+    this.#reportStatus(stream, up, reason);
+  }
+
+  #reportStatus(stream: 'mark_price' | 'user_data', up: boolean, reason: string | null): void {
     // Only changes are news: a subscription confirmed twice (by the call and by the stream) is one event.
     const symbol = stream === 'mark_price' ? (this.#watch?.symbol ?? null) : null;
     const key = `${up}|${symbol}`;
@@ -361,7 +396,11 @@ export class Protector {
     ) {
       this.#confirmExchangeChange(watch, `${watch.symbol}: the exchange-side stop order filled`);
     } else if (event.type === 'listenKeyExpired') {
-      this.#emitStatus('user_data', false, 'listen key expired');
+      // Not an outage by itself: the stream replaces the key and reconnects, and reports its status if that fails.
+      this.#deps.logger.info(
+        { symbol: watch.symbol },
+        'protector: account stream listen key expired; the stream replaces it',
+      );
     }
   }
 

@@ -59,6 +59,12 @@ export interface EngineParts {
   logger: Logger;
   /** Use this executor instead of building one (tests of the loop alone). */
   executor?: Executor;
+  /**
+   * Replaces the loop's sleep between iterations (e.g. the simulator's fast-forward). `tradingNow()` tells it
+   * whether a trading step holds the gate (a stop-loss close started by the protector during the wait): such work
+   * must run at the clock's normal pace.
+   */
+  idleWait?: (ms: number, signal: AbortSignal, tradingNow: () => boolean) => Promise<void>;
 }
 
 export interface EngineRunResult {
@@ -77,7 +83,7 @@ export interface Engine {
 }
 
 export function createEngine(parts: EngineParts): Engine {
-  const { venue, store, clock, params, settings, events, logger } = parts;
+  const { venue, store, clock, params, settings, events, logger, idleWait } = parts;
   const executor =
     parts.executor ?? createExecutor({ venue, store, params, execution: settings.execution, clock, events, logger });
   const gate = new TradeGate();
@@ -92,6 +98,9 @@ export function createEngine(parts: EngineParts): Engine {
     events,
     logger,
     onExchangeChange: (why) => loop?.wake(why),
+    replaceBackstop: async (positionId) => {
+      await executor.replaceBackstop(positionId);
+    },
     ...(settings.protectorPollIntervalMs === undefined ? {} : { pollIntervalMs: settings.protectorPollIntervalMs }),
   });
   loop = new EngineLoop({
@@ -106,6 +115,7 @@ export function createEngine(parts: EngineParts): Engine {
     protector,
     loopIntervalMs: settings.loopIntervalMs,
     ...(settings.exitPollIntervalMs === undefined ? {} : { exitPollIntervalMs: settings.exitPollIntervalMs }),
+    ...(idleWait === undefined ? {} : { idleWait: (ms, signal) => idleWait(ms, signal, () => gate.holder !== null) }),
   });
   const theLoop = loop;
 

@@ -204,7 +204,8 @@ export class SimClock implements Clock {
   async fastForward(ms: number, options: FastForwardOptions = {}): Promise<number> {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`fastForward needs a finite duration >= 0, got ${ms}`);
     const stepMs = options.stepMs ?? 5000;
-    if (!(stepMs > 0) || !Number.isFinite(stepMs)) throw new RangeError(`stepMs must be a positive number, got ${stepMs}`);
+    if (!(stepMs > 0) || !Number.isFinite(stepMs))
+      throw new RangeError(`stepMs must be a positive number, got ${stepMs}`);
     const pauseRealMs = Math.max(0, options.pauseRealMs ?? 0);
     const busyPollRealMs = Math.max(1, options.busyPollRealMs ?? 20);
     const targetMs = this.nowMs() + ms;

@@ -6,7 +6,17 @@
  *   2. the store and its lock (a second `run` on the same data dir: exit 1, naming the running process);
  *   3. the venue (sim mode without URLs: the embedded simulator on a free loopback port, spoken to over
  *      HTTP and WebSocket with the same client as Aster);
- *   4. the engine: startup reconcile, real-time protector, loop.
+ *   4. in sim mode, a banner: simulated money, the simulator's URL, the clock, how to go live;
+ *   5. the engine: startup reconcile, real-time protector, loop.
+ *
+ * The data dir is `--data-dir`, else `DNFARM_DATA_DIR`, else the config's `data_dir` (`./data`).
+ *
+ * Time on the embedded simulator: funding settles every 4 or 8 simulated hours and the loop checks every 300 s,
+ * so a first run in real time would show nothing for hours. Speeding the whole clock up is no answer: leg
+ * timeouts, request deadlines and order look-ups run on the same clock and would shrink with it. Instead, with
+ * `simulator.fast_forward_idle` (the default) the clock runs at `simulator.speed` while the bot works and jumps
+ * over the loop's sleep, its only idle wait, in 10-second steps: the simulator settles funding and moves prices
+ * at each step, the protector still receives mark prices, and a stop-loss close started during the jump pauses it.
  *
  * SIGINT / SIGTERM stop the bot at its next safe point (never between the two legs of an open or a
  * close), release the lock, and say what stays open and how to close it (`dnfarm exit`). The process
@@ -26,7 +36,10 @@ import { eventJson } from '../../engine/event-json.ts';
 import { type EngineEvent, type EngineEventSink, fanOut } from '../../engine/events.ts';
 import { createEngine, engineSettingsFromConfig } from '../../engine/runtime.ts';
 import { ConfigError } from '../../errors.ts';
+import type { SimulatorHandle } from '../../sim/server.ts';
 import { openStore, type Store } from '../../store/index.ts';
+import type { Palette } from '../../ui/color.ts';
+import { formatUtc } from '../../ui/format.ts';
 import { createConsoleRenderer } from '../../ui/index.ts';
 import { systemClock } from '../../venue/aster/http/index.ts';
 import {
@@ -34,6 +47,7 @@ import {
   type CommandIo,
   type CommandSetup,
   type CommonOptions,
+  needsEmbeddedSimulator,
   type OpenedVenue,
   openVenue,
   processIo,
@@ -42,7 +56,24 @@ import {
 
 export interface RunOptions extends CommonOptions {
   readonly once?: boolean | undefined;
+  /** `--speed <n>`: overrides `simulator.speed`. */
+  readonly speed?: string | undefined;
+  /** `--fast-forward` / `--no-fast-forward`: overrides `simulator.fast_forward_idle`. */
+  readonly fastForward?: boolean | undefined;
 }
+
+/**
+ * The data dir when `--data-dir` is not given; it wins over the config file's `data_dir` (the container image sets
+ * it to its volume).
+ */
+export const DATA_DIR_ENV = 'DNFARM_DATA_DIR';
+
+/**
+ * Simulated ms skipped per fast-forward step. Each step brings the simulator's market and streams along, so the
+ * protector sees a mark price at least every 10 simulated seconds; a 300 s wait takes 30 steps, a few ms of real
+ * time each.
+ */
+export const IDLE_STEP_MS = 10_000;
 
 /** How the command learns it must stop; the default listens to SIGINT and SIGTERM. */
 export interface StopSignals {
@@ -132,12 +163,100 @@ export function openWriterStore(setup: CommandSetup, clock: Clock): Store {
   return openStore(setup.dataDir, { command: `dnfarm ${setup.name} (${setup.config.mode} mode)`, clock });
 }
 
+/** `--data-dir`, else `DNFARM_DATA_DIR` (when set and not empty), else the config file's `data_dir`. */
+export function withDataDirFromEnv(options: RunOptions, env: NodeJS.ProcessEnv): RunOptions {
+  const fromEnv = env[DATA_DIR_ENV];
+  if (options.dataDir !== undefined || fromEnv === undefined || fromEnv.trim() === '') return options;
+  return { ...options, dataDir: fromEnv };
+}
+
+function parseSpeed(text: string): number {
+  const speed = Number(text);
+  if (text.trim() === '' || !Number.isFinite(speed) || speed <= 0) {
+    throw new ConfigError('--speed', `must be a number > 0 (simulated seconds per real second), got "${text}"`, {
+      value: text,
+    });
+  }
+  return speed;
+}
+
+/** `--speed` and `--fast-forward` on top of the config's `simulator` section; they only steer an embedded simulator. */
+export function withSimulatorOverrides(setup: CommandSetup, options: RunOptions): CommandSetup {
+  const given = [
+    ...(options.speed === undefined ? [] : ['--speed']),
+    ...(options.fastForward === undefined ? [] : [options.fastForward ? '--fast-forward' : '--no-fast-forward']),
+  ];
+  if (given.length === 0) return setup;
+  const { config } = setup;
+  if (config.mode !== 'sim' || !needsEmbeddedSimulator(config)) {
+    throw new ConfigError(
+      given[0] ?? '--speed',
+      `${given.join(' and ')} steer the embedded simulator, which only runs in sim mode without --futures-url / ` +
+        `--spot-url (mode is "${config.mode}")`,
+    );
+  }
+  const simulator = {
+    ...config.simulator,
+    ...(options.speed === undefined ? {} : { speed: parseSpeed(options.speed) }),
+    ...(options.fastForward === undefined ? {} : { fast_forward_idle: options.fastForward }),
+  };
+  return { ...setup, config: { ...config, simulator } };
+}
+
+/**
+ * The loop's idle wait in fast-forward: the simulator's clock jumps over it in steps (funding settles, prices move,
+ * mark prices stream out at every step), pausing while a trading step runs so that its budgets stay real.
+ */
+export function simulatorIdleWait(
+  sim: SimulatorHandle,
+): (ms: number, signal: AbortSignal, tradingNow: () => boolean) => Promise<void> {
+  return async (ms, signal, tradingNow) => {
+    await sim.clock.fastForward(ms, {
+      signal,
+      stepMs: IDLE_STEP_MS,
+      busy: tradingNow,
+      afterStep: () => sim.advance(0),
+    });
+  };
+}
+
+function clockDescription(config: DnfarmConfig, opened: OpenedVenue): string {
+  if (opened.simulator === null) return 'real time (the bot follows the system clock; the simulator keeps its own)';
+  const { speed, fast_forward_idle: fastForward } = config.simulator;
+  const pace = speed === 1 ? 'real time' : `×${speed} real time`;
+  const from = `simulated, from ${formatUtc(opened.simulator.clock.nowMs())}`;
+  return fastForward
+    ? `${from}; trading runs at ${pace} and the idle wait between checks is skipped (fast-forward), so a simulated ` +
+        'hour passes in seconds (--no-fast-forward waits in full, --speed N runs N× faster)'
+    : `${from}, at ${pace}; every wait runs in full (--fast-forward skips the idle waits)`;
+}
+
+/** What a first-time user must know before anything else: none of this is real money, and how to go live. */
+export function simulationBanner(config: DnfarmConfig, opened: OpenedVenue, palette: Palette): string[] {
+  const sim = config.simulator;
+  const what =
+    opened.simulator === null
+      ? 'simulated money on the simulator at'
+      : `simulated money on the built-in Aster simulator (seed ${sim.seed}, ${sim.pairs} synthetic pairs, ` +
+        `${sim.initial_usdt} USDT to start) at`;
+  return [
+    palette.yellow(palette.bold('SIMULATION: no real orders, no real money, no keys, no network.')),
+    palette.yellow(`  ${what} ${opened.futuresUrl}`),
+    palette.yellow(`  clock: ${clockDescription(config, opened)}`),
+    palette.yellow(
+      '  to trade for real: set "mode": "live" in dnfarm.config.json and put API_USER, API_SIGNER and ' +
+        'API_PRIVATE_KEY in .env; try the testnet first (exchange.network "testnet"). See README.md, "Going live".',
+    ),
+  ];
+}
+
 export async function runRun(
   options: RunOptions,
   io: CommandIo = processIo,
   signals: StopSignals = processSignals,
 ): Promise<void> {
-  await runCommand('run', options, io, async (setup) => {
+  await runCommand('run', withDataDirFromEnv(options, io.env), io, async (commandSetup) => {
+    const setup = withSimulatorOverrides(commandSetup, options);
     const { config, params, logger } = setup;
     if (config.mode === 'paper') {
       throw new ConfigError(
@@ -158,6 +277,11 @@ export async function runRun(
         const ui = setup.json ? jsonLinesSink(io.stdout) : consoleSink(setup, io);
         const events = fanOut(ui, logSink(setup));
         const settings = engineSettingsFromConfig(config);
+        const fastForward = opened.simulator !== null && config.simulator.fast_forward_idle;
+        if (config.mode === 'sim') {
+          const banner = simulationBanner(config, opened, setup.palette);
+          (setup.json ? io.stderr : io.stdout).write(`${banner.join('\n')}\n`);
+        }
         events({
           type: 'started',
           mode: config.mode,
@@ -180,6 +304,7 @@ export async function runRun(
           settings,
           events,
           logger: logger.child({ component: 'engine' }),
+          ...(fastForward && opened.simulator !== null ? { idleWait: simulatorIdleWait(opened.simulator) } : {}),
         });
         const controller = new AbortController();
         let stops = 0;
@@ -198,7 +323,15 @@ export async function runRun(
           }
         });
         try {
-          await engine.run(controller.signal, { once: options.once === true });
+          const result = await engine.run(controller.signal, { once: options.once === true });
+          if (opened.simulator !== null && result.openPosition !== null && !setup.json) {
+            io.stdout.write(
+              `${setup.palette.dim(
+                '(Simulation: the embedded simulator and its account end with this process; the next run starts a fresh one ' +
+                  'and records this position as gone.)',
+              )}\n`,
+            );
+          }
         } finally {
           unlisten();
         }
@@ -215,7 +348,10 @@ export function registerRunCommand(program: Command, io: CommandIo = processIo, 
   const command = program
     .command('run')
     .description('run the bot: scan, open the best pair, collect funding, rotate (sim mode by default)')
-    .option('--once', 'run one check iteration, then exit');
+    .option('--once', 'run one check iteration, then exit')
+    .option('--speed <n>', 'embedded simulator: simulated seconds per real second (overrides simulator.speed)')
+    .option('--fast-forward', 'embedded simulator: skip the idle wait between checks (simulator.fast_forward_idle)')
+    .option('--no-fast-forward', 'embedded simulator: wait between checks in full (real-time simulation)');
   addCommonOptions(command);
   command.addHelpText(
     'after',
@@ -223,6 +359,7 @@ export function registerRunCommand(program: Command, io: CommandIo = processIo, 
       '',
       'Examples:',
       '  dnfarm run                      # sim mode: embedded simulator, no keys, no network',
+      '  dnfarm run --speed 1 --no-fast-forward   # the simulation in real time',
       '  dnfarm run --once --json        # one iteration, one JSON event per line',
       '  dnfarm run --mode live          # real orders; needs API_USER, API_SIGNER, API_PRIVATE_KEY',
       '  dnfarm run --futures-url http://127.0.0.1:4000 --spot-url http://127.0.0.1:4000   # a `dnfarm sim`',

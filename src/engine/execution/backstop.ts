@@ -4,7 +4,7 @@
  * act (crashed, offline), and then it closes the short alone, leaving the spot leg to be sold by the reconciler on
  * the next start. Its stop price is rounded UP to the tick, so it never fires before the bot's own stop would.
  */
-import { ZERO } from '../../domain/decimal.ts';
+import { type Decimal, ZERO } from '../../domain/decimal.ts';
 import type { SymbolFilters } from '../../domain/market.ts';
 import { isFinalOrderStatus, type Position, type StoredOrder } from '../../store/index.ts';
 import { backstopStopPrice } from '../../strategy/stoploss.ts';
@@ -90,4 +90,110 @@ export async function cancelBackstops(ctx: ExecContext, position: Position): Pro
     }
   }
   return ok;
+}
+
+/** How a backstop replacement ended. */
+export type BackstopReplaceStatus =
+  /** The working stops were cancelled and one was placed at the current stop price. */
+  | 'replaced'
+  /** A working stop already sits at the current stop price: nothing was sent. */
+  | 'unchanged'
+  /** Backstops are off (`risk.exchange_stop_backstop: false`), or the position is not held (closing, closed). */
+  | 'skipped'
+  /** A cancellation could not be confirmed, or the new stop was not accepted: the reconciler retries. */
+  | 'failed'
+  /** A stop had already fired: its fills are recorded and the reconciler settles the position. */
+  | 'fired';
+
+export interface BackstopReplaceOutcome {
+  status: BackstopReplaceStatus;
+  positionId: number;
+  symbol: string;
+  /** The stop price for the position's current leverage; null when it could not be computed. */
+  stopPrice: Decimal | null;
+  message: string;
+}
+
+const REPLACEABLE_STATUSES = new Set<Position['status']>(['open', 'adopted']);
+
+/** The stop price the position's backstop must have at its current leverage, or null without an entry. */
+export function expectedBackstopPrice(
+  ctx: ExecContext,
+  position: Position,
+  perpFilters: SymbolFilters,
+): Decimal | null {
+  const entry = position.perpAvgPrice;
+  if (entry === null || !entry.isPositive() || entry.isZero()) return null;
+  return backstopStopPrice(entry, position.leverage, ctx.params, perpFilters.tickSize);
+}
+
+/** Whether every working stop of the position sits at the stop price of its current leverage. */
+export function backstopsCurrent(ctx: ExecContext, position: Position, perpFilters: SymbolFilters): boolean {
+  const expected = expectedBackstopPrice(ctx, position, perpFilters);
+  if (expected === null) return true;
+  return liveBackstops(ctx, position.id).every((o) => o.stopPrice?.equals(expected) === true);
+}
+
+/**
+ * Moves the exchange-side stop to the stop price of the position's current leverage (a leverage change moves
+ * liquidation, and with it the stop). The working stops are cancelled first, under a `stop_cancel` intent recorded
+ * before any request, then a new one is placed through `placeBackstop` (its own `stop_place` intent and client id).
+ * Never two stops at once: if a cancellation cannot be confirmed, no new stop is placed, and the reconciler, which
+ * checks every working stop against the current leverage, tries again.
+ */
+export async function replaceBackstop(
+  ctx: ExecContext,
+  positionId: number,
+  perpFilters: SymbolFilters,
+): Promise<BackstopReplaceOutcome> {
+  const position = ctx.store.positions.get(positionId);
+  if (position === null) {
+    return { status: 'skipped', positionId, symbol: '', stopPrice: null, message: `no position ${positionId}` };
+  }
+  const { symbol } = position;
+  const result = (status: BackstopReplaceStatus, stopPrice: Decimal | null, message: string) => ({
+    status,
+    positionId,
+    symbol,
+    stopPrice,
+    message: `${symbol}: ${message}`,
+  });
+  if (!ctx.execution.exchangeStopBackstop) return result('skipped', null, 'exchange-side stops are disabled');
+  if (!REPLACEABLE_STATUSES.has(position.status)) {
+    return result('skipped', null, `position ${positionId} is ${position.status}; its stop is not moved`);
+  }
+  const stopPrice = expectedBackstopPrice(ctx, position, perpFilters);
+  if (stopPrice === null) return result('failed', null, `position ${positionId} has no entry price; no stop price`);
+  const live = liveBackstops(ctx, positionId);
+  if (live.length > 0 && backstopsCurrent(ctx, position, perpFilters)) {
+    return result('unchanged', stopPrice, `the stop already sits at ${stopPrice.toFixed()} (${position.leverage}x)`);
+  }
+
+  if (live.length > 0) {
+    const { intent } = ctx.store.intents.create({
+      kind: 'stop_cancel',
+      positionId,
+      payload: {
+        symbol,
+        why: 'leverage change',
+        leverage: position.leverage,
+        clientOrderIds: live.map((o) => o.clientOrderId),
+      },
+    });
+    ctx.store.intents.markSent(intent.id);
+    const settled = await cancelBackstops(ctx, position);
+    const fired = live.some((o) => !(ctx.store.orders.get(o.clientOrderId)?.executedQty.isZero() ?? true));
+    if (!settled) {
+      ctx.store.intents.fail(intent.id, 'a stop order could not be confirmed cancelled');
+      return result('failed', stopPrice, 'the working stop could not be confirmed cancelled; no new stop placed');
+    }
+    ctx.store.intents.complete(intent.id);
+    if (fired) {
+      return result('fired', stopPrice, 'the exchange-side stop had fired; the position is settled by reconciliation');
+    }
+  }
+
+  const placed = await placeBackstop(ctx, position, perpFilters);
+  if (placed !== 'placed') return result('failed', stopPrice, `the new stop at ${stopPrice.toFixed()} was not placed`);
+  return result('replaced', stopPrice, `stop moved to ${stopPrice.toFixed()} for ${position.leverage}x`);
 }

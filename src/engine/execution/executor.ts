@@ -4,10 +4,12 @@
  * and the real-time protector may both call in, but two trading operations never interleave (a stop-loss close
  * requested during an open waits for the open to settle, then acts on the settled state).
  */
+import { describeError } from '../../errors.ts';
 import type { OpenDecision, RepairDecision } from '../../strategy/decision.ts';
 import { refreshAccounting } from './accounting.ts';
+import { type BackstopReplaceOutcome, replaceBackstop } from './backstop.ts';
 import { closePosition } from './close.ts';
-import { createContext } from './context.ts';
+import { createContext, type ExecContext } from './context.ts';
 import { Mutex } from './mutex.ts';
 import { openPosition } from './open.ts';
 import { reconcile } from './reconciler.ts';
@@ -44,6 +46,48 @@ export interface Executor {
   reconcile(trigger: ReconcileTrigger): Promise<ReconcileReport>;
   /** Records the position's funding income since its open and any fills not yet recorded. */
   refreshAccounting(positionId: number): Promise<void>;
+  /**
+   * Moves the position's exchange-side stop to the stop price of its recorded leverage (call it after the
+   * leverage changed): the working reduce-only STOP_MARKET orders are cancelled, then one is placed, each under
+   * an intent persisted first. Never throws on I/O: a failure is reported in the outcome (and as a warning) and
+   * the reconciler, which checks the stop against the leverage, retries.
+   */
+  replaceBackstop(positionId: number): Promise<BackstopReplaceOutcome>;
+}
+
+async function replaceBackstopReported(ctx: ExecContext, positionId: number): Promise<BackstopReplaceOutcome> {
+  const position = ctx.store.positions.get(positionId);
+  const symbol = position?.symbol ?? '';
+  let outcome: BackstopReplaceOutcome;
+  try {
+    const filters = (await ctx.venue.perpMarkets()).find((m) => m.symbol === symbol)?.filters;
+    outcome =
+      filters === undefined
+        ? {
+            status: 'failed',
+            positionId,
+            symbol,
+            stopPrice: null,
+            message: `${symbol}: no exchange info for the symbol; the stop was not moved`,
+          }
+        : await replaceBackstop(ctx, positionId, filters);
+  } catch (error) {
+    outcome = {
+      status: 'failed',
+      positionId,
+      symbol,
+      stopPrice: null,
+      message: `${symbol}: the stop was not moved: ${describeError(error)}`,
+    };
+  }
+  if (outcome.status === 'failed' || outcome.status === 'fired') {
+    ctx.emit({ type: 'warning', code: `backstop_replace_${outcome.status}`, message: outcome.message });
+  }
+  ctx.logger.info(
+    { positionId, status: outcome.status, stopPrice: outcome.stopPrice?.toFixed() ?? null },
+    outcome.message,
+  );
+  return outcome;
 }
 
 export function createExecutor(deps: ExecutionDeps): Executor {
@@ -55,5 +99,6 @@ export function createExecutor(deps: ExecutionDeps): Executor {
     repair: (decision, signal) => mutex.run(() => executeRepair(ctx, decision, signal)),
     reconcile: (trigger) => mutex.run(() => reconcile(ctx, trigger)),
     refreshAccounting: (positionId) => mutex.run(() => refreshAccounting(ctx, positionId)),
+    replaceBackstop: (positionId) => mutex.run(() => replaceBackstopReported(ctx, positionId)),
   };
 }

@@ -12,6 +12,7 @@
  * - operations are serialised: an open, a close, a repair and a reconcile never interleave.
  */
 export { captureEquity, type EquityCapture, toHeldPosition } from './accounting.ts';
+export type { BackstopReplaceOutcome, BackstopReplaceStatus } from './backstop.ts';
 export { createExecutor, type Executor } from './executor.ts';
 export {
   type CloseOutcome,

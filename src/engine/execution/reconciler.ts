@@ -12,7 +12,7 @@
  * 5. the recorded position against the exchange: an imported or adopted one is confirmed with the exchange's
  *    figures; one that is gone is recorded closed; a naked short is closed; spot left without its short (the
  *    backstop fired while the bot was away) is sold; an imbalance beyond `deltaNeutralImbalancePct` is repaired
- *    by trimming the larger leg; a missing backstop is placed;
+ *    by trimming the larger leg; a missing backstop is placed, one at another leverage's stop price replaced;
  * 6. our own orders still working on the exchange that belong to nothing active are cancelled.
  * Anything left unresolved makes the report `blocking`: no position may be opened on top of it.
  * A failed exchange read is reported, never acted on.
@@ -26,7 +26,7 @@ import { classifyLegs } from '../../strategy/health.ts';
 import { discoverPairs } from '../../strategy/pairs.ts';
 import { planImbalanceRepair } from '../../strategy/repair.ts';
 import { feeRates, refreshAccounting } from './accounting.ts';
-import { liveBackstops, placeBackstop } from './backstop.ts';
+import { backstopsCurrent, liveBackstops, placeBackstop, replaceBackstop } from './backstop.ts';
 import { closePosition } from './close.ts';
 import type { ExecContext } from './context.ts';
 import { Deadline } from './deadline.ts';
@@ -559,6 +559,13 @@ async function checkRecorded(
   if (ctx.execution.exchangeStopBackstop && liveBackstops(ctx, current.id).length === 0) {
     const placed = await placeBackstop(ctx, current, market.perp.filters);
     if (placed === 'placed') findings.add('backstop_placed', 'info', symbol, `${symbol}: exchange-side stop placed`);
+  } else if (ctx.execution.exchangeStopBackstop && !backstopsCurrent(ctx, current, market.perp.filters)) {
+    // A stop left at another leverage's price: a replacement after a leverage change failed or was interrupted.
+    const outcome = await replaceBackstop(ctx, current.id, market.perp.filters);
+    if (outcome.status === 'replaced') findings.add('backstop_replaced', 'warning', symbol, outcome.message);
+    else if (outcome.status === 'failed' || outcome.status === 'fired') {
+      findings.add('action_failed', 'warning', symbol, outcome.message);
+    }
   }
 }
 

@@ -155,6 +155,7 @@ export type ReconcileFindingCode =
   | 'close_finished'
   | 'close_unfinished'
   | 'backstop_placed'
+  | 'backstop_replaced'
   | 'stray_order_cancelled'
   | 'untracked_position'
   | 'action_failed';

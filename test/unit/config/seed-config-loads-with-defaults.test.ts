@@ -113,7 +113,14 @@ describe('defaults', () => {
       request_timeout_ms: 2500,
       chain_id: 1666,
     });
-    expect(c.simulator).toEqual({ seed: 42, pairs: 30, speed: 1, initial_usdt: 10_000 });
+    expect(c.simulator).toEqual({
+      seed: 42,
+      pairs: 30,
+      speed: 1,
+      fast_forward_idle: true,
+      initial_usdt: 10_000,
+      start_time: '2025-06-01T07:01:00Z',
+    });
     expect(c.logging).toEqual({ level: 'info', max_file_bytes: 10 * 1024 * 1024, max_files: 5 });
   });
 
