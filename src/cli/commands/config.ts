@@ -4,7 +4,6 @@
  * A bad config throws ConfigError, which the CLI turns into exit code 2.
  */
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import {
   ConfigValidationError,
   type ConfigWarning,
@@ -15,6 +14,7 @@ import {
   maskSecrets,
 } from '../../config/index.ts';
 import { ConfigError } from '../../errors.ts';
+import { createPalette, type Palette, shouldUseColor } from '../../ui/color.ts';
 import { addExchangeOptions, type ExchangeOptionValues, type ResolvedConfig, resolveConfig } from '../options.ts';
 
 export interface ConfigCommandIo {
@@ -50,12 +50,12 @@ function checkReport(resolved: ResolvedConfig): Record<string, unknown> {
   };
 }
 
-function warningLines(warnings: readonly ConfigWarning[]): string[] {
+function warningLines(warnings: readonly ConfigWarning[], pc: Palette): string[] {
   if (warnings.length === 0) return [];
   return ['', pc.bold('Warnings'), ...warnings.map((w) => `  ${pc.yellow('!')} ${w.field}: ${w.message}`)];
 }
 
-function humanReport(resolved: ResolvedConfig): string {
+function humanReport(resolved: ResolvedConfig, pc: Palette): string {
   const { config } = resolved;
   const defaults = defaultConfig();
   const explicit = new Set(resolved.explicitKeys);
@@ -89,7 +89,7 @@ function humanReport(resolved: ResolvedConfig): string {
       ? pc.dim(`   not needed in ${config.mode} mode`)
       : `   complete for signing "${resolved.credentials.scheme}"`,
   );
-  lines.push(...warningLines(resolved.warnings), '', pc.green('Config OK.'));
+  lines.push(...warningLines(resolved.warnings, pc), '', pc.green('Config OK.'));
   return `${lines.join('\n')}\n`;
 }
 
@@ -120,7 +120,11 @@ export function registerConfigCommand(program: Command, io: Partial<ConfigComman
       }
       throw error;
     }
-    stdout.write(options.json === true ? `${JSON.stringify(checkReport(resolved), null, 2)}\n` : humanReport(resolved));
+    // Colours follow the same rules as every other command: a terminal, NO_COLOR, FORCE_COLOR (not `CI`).
+    const palette = createPalette(shouldUseColor({ isTTY: (stdout as { isTTY?: boolean }).isTTY, env }));
+    stdout.write(
+      options.json === true ? `${JSON.stringify(checkReport(resolved), null, 2)}\n` : humanReport(resolved, palette),
+    );
   });
   return config;
 }

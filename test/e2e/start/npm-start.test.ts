@@ -19,14 +19,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Hang guard for the whole cycle: generous, for a loaded two-core machine. */
 const CYCLE_BOUND_MS = 180_000;
 
-/** The `start` script split into the program (from node_modules/.bin, as npm runs it) and its arguments. */
+/**
+ * The `start` script split into the program and its arguments, resolved as npm resolves them: `node` is this Node
+ * binary, anything else comes from node_modules/.bin.
+ */
 function startCommand(): { program: string; args: string[] } {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const script = pkg.scripts['start'];
   if (script === undefined) throw new Error('package.json has no start script');
   const [bin, ...args] = script.trim().split(/\s+/);
   if (bin === undefined) throw new Error('the start script is empty');
-  return { program: join(root, 'node_modules', '.bin', bin), args };
+  const program = bin === 'node' ? process.execPath : join(root, 'node_modules', '.bin', bin);
+  return { program, args };
 }
 
 /** The milestones of one full cycle, each searched for after the previous one. */
