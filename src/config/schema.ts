@@ -138,7 +138,11 @@ const positionManagement = z.strictObject({
     .default(0.2)
     .describe('Close (and reopen the best pair) once funding received ≥ this × (entry fees + estimated exit fees).'),
   max_position_age_hours: positive().default(336).describe('Close a position held longer than this (hours).'),
-  loop_interval_seconds: positive().default(300).describe('Seconds between two check iterations of the bot loop.'),
+  // Timers cap every wait: Node fires a timer longer than 2^31 − 1 ms after 1 ms, which would spin the loop.
+  loop_interval_seconds: positive()
+    .lte(86_400)
+    .default(300)
+    .describe('Seconds between two check iterations of the bot loop (at most one day).'),
   enable_forced_rotation: z
     .boolean()
     .default(true)
@@ -228,6 +232,7 @@ const execution = z.strictObject({
   leg_timeout_ms: z
     .int()
     .gte(1)
+    .lte(600_000)
     .default(5000)
     .describe('Longest time one leg may stay unhedged before it is repaired or unwound (milliseconds).'),
   max_leg_repair_attempts: z
@@ -244,6 +249,7 @@ const execution = z.strictObject({
     .default(0.001)
     .describe('Fee rate per leg assumed only when the account’s commission rates cannot be read (0.001 = 0.1 %).'),
   funding_settlement_guard_seconds: nonNegative()
+    .lte(3600)
     .default(15)
     .describe(
       'No open or close within ± this many seconds of a funding timestamp (Aster settles with up to 15 s deviation).',
@@ -282,6 +288,7 @@ const exchange = z.strictObject({
   request_timeout_ms: z
     .int()
     .gte(1)
+    .lte(120_000)
     .default(2500)
     .describe(
       'Timeout of one HTTP request (milliseconds); an order that times out has an unknown outcome and is looked up by its client id, so this must leave room inside execution.leg_timeout_ms.',

@@ -11,6 +11,16 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    name: 'a loop interval beyond what a timer can wait',
+    json: '{"position_management": {"loop_interval_seconds": 1e21}}',
+    field: 'position_management.loop_interval_seconds',
+  },
+  {
+    name: 'a leg timeout beyond ten minutes',
+    json: '{"execution": {"leg_timeout_ms": 9000000000000000}}',
+    field: 'execution.leg_timeout_ms',
+  },
+  {
     name: 'a request timeout that leaves no room inside the leg timeout',
     json: '{"exchange": {"request_timeout_ms": 8000}, "execution": {"leg_timeout_ms": 5000}}',
     field: 'exchange.request_timeout_ms',
@@ -20,7 +30,7 @@ const CASES: Case[] = [
     name: 'a number written as a string',
     json: '{"position_management": {"loop_interval_seconds": "300"}}',
     field: 'position_management.loop_interval_seconds',
-    message: /expected a number > 0, received "300" \(a string\)/,
+    message: /expected a number > 0 and <= 86400, received "300" \(a string\)/,
   },
   {
     name: 'a boolean written as a string',

@@ -263,7 +263,7 @@ describe('describeConfigKeys', () => {
     expect(byKey.get('position_management.loop_interval_seconds')).toMatchObject({
       type: 'number',
       default: '300',
-      accepted: 'a number > 0',
+      accepted: 'a number > 0 and <= 86400',
     });
     expect(byKey.get('leverage_settings.leverage')).toMatchObject({
       type: 'integer',
