@@ -40,7 +40,9 @@ export async function startCrashSimulator(extra: readonly ManualSymbol[] = []): 
 
 /**
  * The original bot's defaults, except: `churn` closes on every iteration (fee coverage at 0×, so a
- * close, and its reopen, follow the open one second later).
+ * close, and its reopen, follow the open one second later); and no funding-settlement guard, because
+ * the simulator runs on the wall clock here and a test started near 00/08/16 UTC would otherwise see
+ * its open deferred to the next check.
  */
 export function writeConfig(dir: string, options: { churn: boolean }): string {
   const path = join(dir, options.churn ? 'churn.json' : 'calm.json');
@@ -49,6 +51,7 @@ export function writeConfig(dir: string, options: { churn: boolean }): string {
     position_management: options.churn
       ? { fee_coverage_multiplier: 0, loop_interval_seconds: 1 }
       : { fee_coverage_multiplier: 0.2, loop_interval_seconds: 300 },
+    execution: { funding_settlement_guard_seconds: 0 },
     logging: { level: 'debug' },
   };
   writeFileSync(path, JSON.stringify(config, null, 2));
