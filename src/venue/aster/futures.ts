@@ -111,6 +111,16 @@ export function isUnknownOrder(error: unknown): boolean {
   return /order does not exist|unknown order/i.test(error.msg ?? '');
 }
 
+/** The order a lookup or cancel returns, or null when Aster answers that it knows no such order. */
+export async function nullIfUnknownOrder(request: Promise<OrderRecord>): Promise<OrderRecord | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isUnknownOrder(error)) return null;
+    throw error;
+  }
+}
+
 export interface FuturesMarketOrder {
   symbol: string;
   side: OrderSide;
@@ -269,36 +279,30 @@ export class AsterFuturesApi {
   }
 
   /** The order with this client id, or null when Aster does not know it (-2013 "Order does not exist"). */
-  async queryOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
-    try {
-      return await this.#call(
+  queryOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
+    return nullIfUnknownOrder(
+      this.#call(
         'perpQueryOrder',
         (body, source) => parseOrder(body, 'perp', source),
         { symbol, origClientOrderId: clientOrderId },
         { clientOrderId },
-      );
-    } catch (error) {
-      if (isUnknownOrder(error)) return null;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
    * Cancels by client id. Null when there is nothing to cancel: Aster answers -2011 "Unknown order sent." both for
    * an id it never saw and for an order already filled or cancelled; the caller queries the order to tell which.
    */
-  async cancelOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
-    try {
-      return await this.#call(
+  cancelOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
+    return nullIfUnknownOrder(
+      this.#call(
         'perpCancelOrder',
         (body, source) => parseOrder(body, 'perp', source),
         { symbol, origClientOrderId: clientOrderId },
         { clientOrderId },
-      );
-    } catch (error) {
-      if (isUnknownOrder(error)) return null;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Open orders of one symbol (weight 1) or of every symbol (weight 40). */

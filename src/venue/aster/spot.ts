@@ -14,7 +14,7 @@ import {
   checkPageLimit,
   checkPositive,
   depthWeight,
-  isUnknownOrder,
+  nullIfUnknownOrder,
   sourceOf,
   type TradePageQuery,
 } from './futures.ts';
@@ -119,33 +119,27 @@ export class AsterSpotApi {
   }
 
   /** The order with this client id, or null when Aster does not know it (-2013 "Order does not exist"). */
-  async queryOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
-    try {
-      return await this.#call(
+  queryOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
+    return nullIfUnknownOrder(
+      this.#call(
         'spotQueryOrder',
         (body, source) => parseOrder(body, 'spot', source),
         { symbol, origClientOrderId: clientOrderId },
         { clientOrderId },
-      );
-    } catch (error) {
-      if (isUnknownOrder(error)) return null;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Null when there is nothing to cancel (unknown id, or already final): see the futures counterpart. */
-  async cancelOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
-    try {
-      return await this.#call(
+  cancelOrder(symbol: string, clientOrderId: string): Promise<OrderRecord | null> {
+    return nullIfUnknownOrder(
+      this.#call(
         'spotCancelOrder',
         (body, source) => parseOrder(body, 'spot', source),
         { symbol, origClientOrderId: clientOrderId },
         { clientOrderId },
-      );
-    } catch (error) {
-      if (isUnknownOrder(error)) return null;
-      throw error;
-    }
+      ),
+    );
   }
 
   openOrders(symbol?: string): Promise<OrderRecord[]> {
