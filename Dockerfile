@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: compile TypeScript in a full Node image, run the compiled bot in a slim one as a non-root user.
+# Multi-stage build: bundle the CLI into dist/dnfarm.mjs in a full Node image, run it in a slim one as a non-root user.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -7,7 +7,8 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
@@ -25,6 +26,6 @@ VOLUME ["/data"]
 ENV DNFARM_DATA_DIR=/data
 # Healthy while the bot's loop keeps writing its heartbeat into the store (see `dnfarm status --health`).
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 \
-  CMD ["node", "dist/cli/main.js", "status", "--health", "--data-dir", "/data"]
-ENTRYPOINT ["node", "dist/cli/main.js"]
+  CMD ["node", "dist/dnfarm.mjs", "status", "--health", "--data-dir", "/data"]
+ENTRYPOINT ["node", "dist/dnfarm.mjs"]
 CMD ["run", "--data-dir", "/data", "--config", "/config/dnfarm.config.json"]
