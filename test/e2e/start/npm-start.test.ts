@@ -4,10 +4,11 @@
  * within a couple of minutes: an open, a funding payment, a close on fee coverage and a reopen. Ctrl-C then stops
  * the bot cleanly and says the position stays open.
  *
- * The process runs the `start` script's own command line; only the data dir is pointed elsewhere, through the
- * `DNFARM_DATA_DIR` variable, so the project's `./data` is left alone.
+ * The process runs the `start` script's own command line, after its `prestart` step (the build of dist/dnfarm.mjs)
+ * as npm runs it; only the data dir is pointed elsewhere, through the `DNFARM_DATA_DIR` variable, so the project's
+ * `./data` is left alone.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,13 +25,23 @@ const CYCLE_BOUND_MS = 180_000;
  * binary, anything else comes from node_modules/.bin.
  */
 function startCommand(): { program: string; args: string[] } {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const script = pkg.scripts['start'];
+  const script = startScripts()['start'];
   if (script === undefined) throw new Error('package.json has no start script');
   const [bin, ...args] = script.trim().split(/\s+/);
   if (bin === undefined) throw new Error('the start script is empty');
   const program = bin === 'node' ? process.execPath : join(root, 'node_modules', '.bin', bin);
   return { program, args };
+}
+
+function startScripts(): Record<string, string> {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+}
+
+/** Runs the `prestart` script as `npm start` would before the bot (it builds the bundle the start script runs). */
+function runPrestart(): void {
+  if (startScripts()['prestart'] === undefined) return;
+  const build = spawnSync('npm', ['run', 'prestart', '--silent'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  if (build.status !== 0) throw new Error(`npm run prestart failed (${build.status}): ${build.stderr}`);
 }
 
 /** The milestones of one full cycle, each searched for after the previous one. */
@@ -59,6 +70,7 @@ describe('npm start', () => {
     async () => {
       dir = mkdtempSync(join(tmpdir(), 'dnfarm-start-'));
       const dataDir = join(dir, 'data');
+      runPrestart();
       const { program, args } = startCommand();
       const env: NodeJS.ProcessEnv = {
         PATH: process.env['PATH'] ?? '',
