@@ -6,8 +6,15 @@
  * position, no order duplicated or over-executed, and a store that opens, passes its full integrity check, has
  * nothing unresolved and agrees with the exchange.
  *
- * Each trial spawns two bot processes (≈ 10 s), so CI runs one trial per crash point plus random kills; the full
- * setting runs 200.
+ * Random kills are aimed by the exchange's request log, not by wall time, so they land inside the cycle whatever
+ * the machine's speed: the bot is killed when the simulator has received the k-th state-changing request of the
+ * cycle (an order, a cancel, a transfer, an account setting, a fill query), k drawn at random, after a random pause
+ * of a few ms, so the kill falls before or after the bot has read that answer. A cycle that ends before its k-th
+ * request is killed while idle. The figures line says where each random kill landed (`killedInOpen`,
+ * `killedInClose`, `killedBetween`).
+ *
+ * Trials: 50 in CI (each named crash point once, the rest random), 200 in the full setting. Each trial runs the
+ * bundled CLI twice, as production does (≈ 4 s per trial).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +23,7 @@ import { dec } from '../../src/domain/decimal.ts';
 import { CRASH_STEPS } from '../../src/engine/crash.ts';
 import { type SimulatorHandle, startSimulator } from '../../src/sim/index.ts';
 import { openExitChannel, openStore } from '../../src/store/index.ts';
+import { cliBundle } from '../support/cli-bundle.ts';
 import { auditOrders } from './support/audit.ts';
 import { BotChild } from './support/bot-child.ts';
 import { ExposureMonitor } from './support/exposure.ts';
@@ -25,17 +33,30 @@ import { ACCOUNT } from './support/soak.ts';
 import { removeTempDirs, tempDir } from './support/temp-dirs.ts';
 
 const SEED = suiteSeed(1304);
-const RANDOM_KILLS = FULL ? 200 - CRASH_STEPS.length * 3 : 2;
 const NAMED_ROUNDS = FULL ? 3 : 1;
+const TRIALS = FULL ? 200 : 50;
+const RANDOM_KILLS = TRIALS - CRASH_STEPS.length * NAMED_ROUNDS;
+
+/** Requests that change or confirm the account's state: the points inside a cycle a crash can fall between. */
+const CYCLE_REQUEST = /order\.|transfer|leverage|marginType|positionMode\.set|userTrades|allOpenOrders\.cancel/;
+
+/** How many cycle requests each kind of cycle sends, about: the range the random k is drawn from. */
+const CYCLE_REQUESTS: Record<Cycle, number> = { open: 8, close: 6, rotate: 14 };
+
+/** A random kill whose k-th cycle request never comes (the cycle ended sooner) happens this long after the trigger. */
+const IDLE_KILL_AFTER_MS = 4000;
 
 type Cycle = 'open' | 'close' | 'rotate';
 
 interface Trial {
   cycle: Cycle;
-  /** A named crash point, or null for a SIGKILL after `killAfterMs`. */
+  /** A named crash point, or null for a SIGKILL aimed by `killAt`. */
   crashAt: string | null;
-  killAfterMs: number;
+  /** For a random kill: after the cycle's `request`-th cycle request, plus `pauseMs`. */
+  killAt: { request: number; pauseMs: number };
 }
+
+const NO_KILL = { request: 0, pauseMs: 0 };
 
 /** Which cycle reaches a crash point: opens (and their transfer) in an open, closes in a close or a rotation. */
 function trialsFor(rng: SeededRandom): Trial[] {
@@ -43,23 +64,41 @@ function trialsFor(rng: SeededRandom): Trial[] {
   for (let round = 0; round < NAMED_ROUNDS; round++) {
     for (const step of CRASH_STEPS) {
       if (step.startsWith('close:'))
-        trials.push({ cycle: rng.pick(['close', 'rotate'] as const), crashAt: step, killAfterMs: 0 });
-      else if (round % 2 === 1) trials.push({ cycle: 'rotate', crashAt: `${step}#2`, killAfterMs: 0 });
-      else trials.push({ cycle: 'open', crashAt: step, killAfterMs: 0 });
+        trials.push({ cycle: rng.pick(['close', 'rotate'] as const), crashAt: step, killAt: NO_KILL });
+      else if (round % 2 === 1) trials.push({ cycle: 'rotate', crashAt: `${step}#2`, killAt: NO_KILL });
+      else trials.push({ cycle: 'open', crashAt: step, killAt: NO_KILL });
     }
   }
   for (let i = 0; i < RANDOM_KILLS; i++) {
-    trials.push({ cycle: rng.pick(['open', 'close', 'rotate'] as const), crashAt: null, killAfterMs: rng.int(2500) });
+    const cycle = rng.pick(['open', 'close', 'rotate'] as const);
+    trials.push({
+      cycle,
+      crashAt: null,
+      killAt: { request: 1 + rng.int(CYCLE_REQUESTS[cycle]), pauseMs: rng.int(15) },
+    });
   }
   return trials;
 }
 
-const figures = { trials: 0, faults: 0, violations: 0, namedPoints: 0, randomKills: 0, notReached: 0, restarts: 0 };
+const figures = {
+  trials: 0,
+  faults: 0,
+  violations: 0,
+  namedPoints: 0,
+  randomKills: 0,
+  killedInOpen: 0,
+  killedInClose: 0,
+  killedBetween: 0,
+  notReached: 0,
+  restarts: 0,
+};
 const violations = new ViolationLog();
 let sim: SimulatorHandle;
 let configPath: string;
+let cliPath: string;
 
 beforeAll(async () => {
+  cliPath = await cliBundle();
   sim = await startSimulator({ seed: SEED, pairs: 6, rateLimits: false, warn: () => {} });
   const dir = tempDir();
   configPath = join(dir, 'dnfarm.config.json');
@@ -84,24 +123,55 @@ async function pinRates(best: 'BTCUSDT' | 'ETHUSDT'): Promise<void> {
   await sim.setFundingRate('ETHUSDT', dec(best === 'ETHUSDT' ? '0.004' : '0.00005'));
 }
 
+/** The sequence number of the newest request the simulator has logged (0 when none). */
+function lastRequestSeq(): number {
+  return sim.requests().at(-1)?.seq ?? 0;
+}
+
+/**
+ * SIGKILLs the bot `pauseMs` after the simulator received the `request`-th cycle request logged after `afterSeq`,
+ * or `IDLE_KILL_AFTER_MS` after the call when that request never comes.
+ */
+async function killAtRequest(bot: BotChild, afterSeq: number, killAt: Trial['killAt']): Promise<void> {
+  const deadline = Date.now() + IDLE_KILL_AFTER_MS;
+  while (bot.running && Date.now() < deadline) {
+    const seen = sim.requests(afterSeq).filter((r) => CYCLE_REQUEST.test(r.endpoint)).length;
+    if (seen >= killAt.request) {
+      await new Promise((resolve) => setTimeout(resolve, killAt.pauseMs));
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  bot.kill();
+}
+
+/**
+ * Where a kill landed, from the events the bot printed before it: inside an open's legs, inside a close, or between
+ * them (transfers and account settings before an open, the loop's own reads, idle).
+ */
+function killPhase(bot: BotChild): 'open' | 'close' | 'idle' {
+  const count = (type: string) => bot.events.filter((e) => e.event === type).length;
+  if (count('close_started') > count('close_completed')) return 'close';
+  if (count('open_started') > count('open_completed')) return 'open';
+  return 'idle';
+}
+
 /** Runs the bot until the crash; returns whether the kill happened where the trial meant it to. */
 async function crashRun(trial: Trial, dataDir: string): Promise<boolean> {
   const bot = new BotChild({
+    cliPath,
     simUrl: sim.url,
     dataDir,
     configPath,
     ...(trial.crashAt === null ? {} : { crashAt: trial.crashAt }),
   });
-  const randomKill = async () => {
-    await new Promise((resolve) => setTimeout(resolve, trial.killAfterMs));
-    bot.kill();
-  };
+  const random = trial.crashAt === null;
   if (trial.cycle === 'open') {
-    if (trial.crashAt === null) {
-      await bot.waitFor('started', 30_000);
-      await randomKill();
-    }
+    if (random) await killAtRequest(bot, 0, trial.killAt);
   } else if (await bot.waitFor('open_completed', 30_000)) {
+    // Let the open's own requests (fill queries, the backstop) arrive before counting the cycle's.
+    await bot.waitFor('iteration_completed', 30_000);
+    const afterSeq = lastRequestSeq();
     if (trial.cycle === 'close') {
       const channel = openExitChannel(dataDir);
       channel.request({ reason: 'crash-recovery trial', requestedBy: 'reliability suite' });
@@ -109,10 +179,16 @@ async function crashRun(trial: Trial, dataDir: string): Promise<boolean> {
     } else {
       await pinRates('ETHUSDT');
     }
-    if (trial.crashAt === null) await randomKill();
+    if (random) await killAtRequest(bot, afterSeq, trial.killAt);
   }
   const end = await bot.exit(30_000);
-  if (trial.crashAt === null) return end.signal === 'SIGKILL';
+  if (trial.crashAt === null) {
+    const phase = killPhase(bot);
+    if (phase === 'open') figures.killedInOpen++;
+    else if (phase === 'close') figures.killedInClose++;
+    else figures.killedBetween++;
+    return end.signal === 'SIGKILL';
+  }
   return (
     !end.timedOut &&
     end.signal === 'SIGKILL' &&
@@ -186,7 +262,8 @@ describe('crash recovery', () => {
     async () => {
       const rng = new SeededRandom(SEED);
       for (const [index, trial] of trialsFor(rng).entries()) {
-        const where = `trial ${index} (${trial.cycle}, ${trial.crashAt ?? `SIGKILL after ${trial.killAfterMs} ms`})`;
+        const aim = trial.crashAt ?? `SIGKILL ${trial.killAt.pauseMs} ms after cycle request ${trial.killAt.request}`;
+        const where = `trial ${index} (${trial.cycle}, ${aim})`;
         sim.reset();
         await pinRates('BTCUSDT');
         const monitor = new ExposureMonitor(sim, ACCOUNT);
@@ -198,7 +275,7 @@ describe('crash recovery', () => {
         if (reached) figures.faults++;
         else figures.notReached++;
 
-        const restart = new BotChild({ simUrl: sim.url, dataDir, configPath, once: true });
+        const restart = new BotChild({ cliPath, simUrl: sim.url, dataDir, configPath, once: true });
         const end = await restart.exit(90_000);
         figures.restarts++;
         if (end.timedOut || end.code !== 0) {
@@ -213,6 +290,6 @@ describe('crash recovery', () => {
       // Most crashes must land where they were aimed, or the suite tests nothing.
       expect(figures.faults).toBeGreaterThan(figures.trials / 2);
     },
-    FULL ? 7_200_000 : 600_000,
+    FULL ? 7_200_000 : 900_000,
   );
 });

@@ -1,7 +1,7 @@
 /**
  * `dnfarm run --json` as a child process pointed at a simulator the test owns, so the exchange outlives the bot:
  * the bot can be killed with SIGKILL at any instruction (or at a named crash point, `DNFARM_CRASH_AT`) and restarted
- * on the same data dir.
+ * on the same data dir. It runs the bundled CLI (`cliBundle()`), as production does.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -13,6 +13,8 @@ export interface BotEvent {
 }
 
 export interface BotChildOptions {
+  /** The bundled CLI, from `cliBundle()`. */
+  cliPath: string;
   simUrl: string;
   dataDir: string;
   configPath: string;
@@ -27,7 +29,7 @@ export class BotChild {
   readonly #child: ChildProcess;
 
   constructor(options: BotChildOptions) {
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'run', '--json'];
+    const args = [options.cliPath, 'run', '--json'];
     if (options.once) args.push('--once');
     args.push('--config', options.configPath, '--data-dir', options.dataDir);
     args.push('--futures-url', options.simUrl, '--spot-url', options.simUrl);
