@@ -12,19 +12,15 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, buildSync } from 'esbuild';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where `npm run build` writes the CLI. */
 export const DEFAULT_CLI_BUNDLE = join(REPO_ROOT, 'dist', 'dnfarm.mjs');
 
-/**
- * Bundles src/cli/main.ts into `outfile`. The file must sit inside the repository (any depth), so Node finds the
- * external packages in its node_modules.
- */
-export async function buildCli(outfile: string = DEFAULT_CLI_BUNDLE): Promise<string> {
-  const result = await build({
+function bundleOptions(outfile: string): BuildOptions {
+  return {
     entryPoints: [join(REPO_ROOT, 'src', 'cli', 'main.ts')],
     outfile,
     bundle: true,
@@ -34,11 +30,27 @@ export async function buildCli(outfile: string = DEFAULT_CLI_BUNDLE): Promise<st
     packages: 'external',
     sourcemap: true,
     logLevel: 'silent',
-  });
+  };
+}
+
+function checked(result: BuildResult, outfile: string): string {
   if (result.errors.length > 0) {
     throw new Error(`building ${outfile} failed: ${result.errors.map((e) => e.text).join('; ')}`);
   }
   return outfile;
+}
+
+/**
+ * Bundles src/cli/main.ts into `outfile`. The file must sit inside the repository (any depth), so Node finds the
+ * external packages in its node_modules.
+ */
+export async function buildCli(outfile: string = DEFAULT_CLI_BUNDLE): Promise<string> {
+  return checked(await build(bundleOptions(outfile)), outfile);
+}
+
+/** `buildCli` for callers that cannot wait (a test helper that spawns the CLI synchronously); well under a second. */
+export function buildCliSync(outfile: string = DEFAULT_CLI_BUNDLE): string {
+  return checked(buildSync(bundleOptions(outfile)), outfile);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

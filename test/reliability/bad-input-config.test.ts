@@ -21,6 +21,7 @@ import {
 } from '../../src/config/index.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { DEMO_V1_FUTURES, DEMO_V3 } from '../../src/sim/auth/demo.ts';
+import { cliBundle } from '../support/cli-bundle.ts';
 import { FixtureExchange } from './support/fixture-exchange.ts';
 import { REPO_ROOT, readJson, SEED_CONFIG } from './support/fixtures.ts';
 import { parseProblems } from './support/invariants.ts';
@@ -199,9 +200,7 @@ describe('bad input: a bad config given to `dnfarm run`', () => {
       const child = spawn(
         process.execPath,
         [
-          '--import',
-          'tsx',
-          'src/cli/main.ts',
+          cliBundle(),
           'run',
           '--once',
           '--config',

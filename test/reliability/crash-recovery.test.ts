@@ -98,7 +98,7 @@ let configPath: string;
 let cliPath: string;
 
 beforeAll(async () => {
-  cliPath = await cliBundle();
+  cliPath = cliBundle();
   sim = await startSimulator({ seed: SEED, pairs: 6, rateLimits: false, warn: () => {} });
   const dir = tempDir();
   configPath = join(dir, 'dnfarm.config.json');

@@ -8,11 +8,12 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCli, REPO_ROOT } from '../../scripts/build.ts';
+import { buildCliSync, REPO_ROOT } from '../../scripts/build.ts';
 
-let bundle: Promise<string> | null = null;
+let bundle: string | null = null;
 
-export function cliBundle(): Promise<string> {
+/** The bundle's path; built on the first call. */
+export function cliBundle(): string {
   if (bundle === null) {
     const dir = join(REPO_ROOT, 'node_modules', '.cache', 'dnfarm');
     mkdirSync(dir, { recursive: true });
@@ -21,7 +22,7 @@ export function cliBundle(): Promise<string> {
       rmSync(outfile, { force: true });
       rmSync(`${outfile}.map`, { force: true });
     });
-    bundle = buildCli(outfile);
+    bundle = buildCliSync(outfile);
   }
   return bundle;
 }

@@ -4,16 +4,12 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { cliBundle } from '../../support/cli-bundle.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const MAIN = join(root, 'src/cli/main.ts');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const ESC = String.fromCharCode(27);
 /** Each test spawns a few processes (1-2 s of startup each on an idle machine); the bound only catches hangs. */
 const TEST_TIMEOUT_MS = 180_000;
@@ -36,7 +32,7 @@ interface Result {
 
 function dnfarm(args: readonly string[], cwd: string): Promise<Result> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, env: cleanEnv() });
+    const child = spawn(process.execPath, [cliBundle(), ...args], { cwd, env: cleanEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -319,7 +315,7 @@ let site: string[];
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'dnfarm-commands-'));
-  sim = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'sim', '--port', '0', '--seed', '7'], {
+  sim = spawn(process.execPath, [cliBundle(), 'sim', '--port', '0', '--seed', '7'], {
     cwd,
     env: cleanEnv(),
   });

@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerConfigCommand } from '../../../src/cli/commands/config.ts';
 import { type DnfarmConfig, defaultConfig } from '../../../src/config/index.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { cliBundle } from '../../support/cli-bundle.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const MAIN = join(root, 'src/cli/main.ts');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const KEY = `0x${'4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318'}`;
 const SIGNER = privateKeyToAccount(KEY as `0x${string}`).address;
 const USER = '0x1111111111111111111111111111111111111111';
@@ -136,7 +132,7 @@ describe('dnfarm config check (in-process)', () => {
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
+    const child = spawn(process.execPath, [cliBundle(), ...args], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

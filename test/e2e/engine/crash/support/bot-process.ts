@@ -7,17 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { type Decimal, ZERO } from '../../../../../src/domain/decimal.ts';
 import { DEMO_V3, type SimulatorHandle, startSimulator } from '../../../../../src/sim/index.ts';
 import { ManualMarketSource, type ManualSymbol } from '../../../../../src/sim/market/manual.ts';
 import { openStore } from '../../../../../src/store/index.ts';
+import { cliBundle } from '../../../../support/cli-bundle.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
-const MAIN = join(root, 'src/cli/main.ts');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 export const ACCOUNT = DEMO_V3.user.toLowerCase();
 
 /** Two pairs; AAA pays the most, so the bot opens it first. */
@@ -85,13 +81,13 @@ function parseEvents(stdout: string): BotRun['events'] {
     .map((line) => JSON.parse(line) as BotRun['events'][number]);
 }
 
-/** Starts `dnfarm <args>` (the real CLI through tsx) with a clean environment plus `env`. */
+/** Starts `dnfarm <args>` (the bundled CLI, as production runs it) with a clean environment plus `env`. */
 export function spawnDnfarm(
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number },
 ): DnfarmProcess {
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...(options.env ?? {}) };
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
+  const child = spawn(process.execPath, [cliBundle(), ...args], {
     cwd: options.cwd,
     env,
     stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
