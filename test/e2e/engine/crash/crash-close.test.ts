@@ -4,52 +4,16 @@
  * exchange. The crash runs close on every iteration (fee coverage at 0×, a 1 s loop) so the close
  * comes one second after the open.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SimulatorHandle } from '../../../../src/sim/index.ts';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../../src/store/index.ts';
-import { checkConsistency, duplicatedOrders, runBot, startCrashSimulator, writeConfig } from './support/bot-process.ts';
+import { crashThenRestart, useCrashFixture } from './support/crash-trial.ts';
 
-let sim: SimulatorHandle;
-let dir: string;
-
-beforeEach(async () => {
-  sim = await startCrashSimulator();
-  dir = mkdtempSync(join(tmpdir(), 'dnfarm-crash-close-'));
-});
-
-afterEach(async () => {
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = useCrashFixture('dnfarm-crash-close-');
 
 async function crashThenRecover(step: string): Promise<void> {
-  const dataDir = join(dir, 'data');
-  const crashed = await runBot({
-    sim,
-    dataDir,
-    configPath: writeConfig(dir, { churn: true }),
-    crashAt: step,
-    cwd: dir,
-  });
-  expect(crashed.signal).toBe('SIGKILL');
-  expect(crashed.stderr).toContain(`crash point ${step} reached`);
+  const { crashed, dataDir, check } = await crashThenRestart(fixture, step, true);
   expect(crashed.events.some((e) => e.event === 'open_completed')).toBe(true);
   expect(crashed.events.some((e) => e.event === 'close_started')).toBe(true);
-
-  const restarted = await runBot({
-    sim,
-    dataDir,
-    configPath: writeConfig(dir, { churn: false }),
-    once: true,
-    cwd: dir,
-  });
-  expect(restarted.code).toBe(0);
-  const check = checkConsistency(sim, dataDir);
-  expect(check.problems).toEqual([]);
-  expect(duplicatedOrders(sim)).toEqual([]);
 
   // The interrupted position is finished in the books: closed with a realised PnL, not left closing.
   const store = openStore(dataDir, { readOnly: true });

@@ -3,50 +3,13 @@
  * with at most one position, hedged or flat, no order executed twice, and a store that opens cleanly
  * and agrees with the exchange.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SimulatorHandle } from '../../../../src/sim/index.ts';
-import { checkConsistency, duplicatedOrders, runBot, startCrashSimulator, writeConfig } from './support/bot-process.ts';
+import { describe, expect, it } from 'vitest';
+import { crashThenRestart, useCrashFixture } from './support/crash-trial.ts';
 
-let sim: SimulatorHandle;
-let dir: string;
-
-beforeEach(async () => {
-  sim = await startCrashSimulator();
-  dir = mkdtempSync(join(tmpdir(), 'dnfarm-crash-open-'));
-});
-
-afterEach(async () => {
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = useCrashFixture('dnfarm-crash-open-');
 
 async function crashThenRecover(step: string): Promise<void> {
-  const dataDir = join(dir, 'data');
-  const crashed = await runBot({
-    sim,
-    dataDir,
-    configPath: writeConfig(dir, { churn: false }),
-    crashAt: step,
-    cwd: dir,
-  });
-  expect(crashed.signal).toBe('SIGKILL');
-  expect(crashed.stderr).toContain(`crash point ${step} reached`);
-
-  const restarted = await runBot({
-    sim,
-    dataDir,
-    configPath: writeConfig(dir, { churn: false }),
-    once: true,
-    cwd: dir,
-  });
-  expect(restarted.stderr).not.toContain('crash point');
-  expect(restarted.code).toBe(0);
-  const check = checkConsistency(sim, dataDir);
-  expect(check.problems).toEqual([]);
-  expect(duplicatedOrders(sim)).toEqual([]);
+  const { check } = await crashThenRestart(fixture, step, false);
   // The restart's iteration opens (or keeps) exactly one hedged position.
   expect(check.perpPositions).toHaveLength(1);
   expect(check.activeSymbol).toBe('AAAUSDT');
