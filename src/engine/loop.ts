@@ -30,7 +30,7 @@ import { perpPositionOf } from '../strategy/health.ts';
 import type { StrategyParams } from '../strategy/params.ts';
 import { type PortfolioValue, portfolioValue, shortPerpPnlUsdt, spotPnlUsdt } from '../strategy/pnl.ts';
 import { midPrice } from '../strategy/prices.ts';
-import type { AccountView, StrategyState } from '../strategy/state.ts';
+import type { AccountView, FeeRatesView, StrategyState } from '../strategy/state.ts';
 import { shortPnlPct, stopLossMarkPrice, stopLossPct } from '../strategy/stoploss.ts';
 import type { Venue } from '../venue/port.ts';
 import type { EngineEventSink, PortfolioSummary } from './events.ts';
@@ -38,6 +38,7 @@ import {
   type ExecCloseReason,
   type Executor,
   type Logger,
+  type ReadBasis,
   type ReconcileReport,
   toHeldPosition,
   URGENT_CLOSE_REASONS,
@@ -222,6 +223,7 @@ export class EngineLoop {
 
       step = 'scan';
       const held = active !== null && HELD_STATUSES.has(active.status) ? active : null;
+      const readAtMs = clock.nowMs();
       const [snapshot, account] = await Promise.all([
         readScanSnapshot(this.#d.venue, params, held?.symbol ?? null),
         this.#readAccountOrNull(),
@@ -230,11 +232,12 @@ export class EngineLoop {
 
       step = 'decide';
       const position = held === null ? null : (store.positions.get(held.id) ?? held);
-      const decision = await this.#decide(snapshot, account, position);
+      const { decision, feeRates } = await this.#decide(snapshot, account, position);
       this.#report(snapshot, account, position);
 
       step = 'act';
-      await this.#act(decision, report, position, signal);
+      const basis = account === null ? null : { snapshot, account, feeRates, readAtMs };
+      await this.#act(decision, report, position, basis, signal);
 
       step = 'equity';
       this.#recordEquity(snapshot, account);
@@ -263,7 +266,12 @@ export class EngineLoop {
     }
   }
 
-  async #decide(snapshot: ScanSnapshot, account: AccountView | null, position: Position | null): Promise<Decision> {
+  /** The strategy's decision, with the fee rates it was given. */
+  async #decide(
+    snapshot: ScanSnapshot,
+    account: AccountView | null,
+    position: Position | null,
+  ): Promise<{ decision: Decision; feeRates: FeeRatesView }> {
     const { params, clock, events } = this.#d;
     const feeRates = await this.#feeRates.forIteration(
       snapshot,
@@ -295,18 +303,19 @@ export class EngineLoop {
         await this.#d.protector?.onExchangeLeverage(position.symbol, row.leverage);
       }
     }
-    return decision;
+    return { decision, feeRates };
   }
 
   async #act(
     decision: Decision,
     report: ReconcileReport,
     position: Position | null,
+    basis: ReadBasis | null,
     signal: AbortSignal,
   ): Promise<void> {
     switch (decision.kind) {
       case 'open':
-        await this.#open(decision, report.blocking, signal);
+        await this.#open(decision, basis, report.blocking, signal);
         return;
       case 'close': {
         if (position === null) return;
@@ -323,7 +332,11 @@ export class EngineLoop {
     }
   }
 
-  async #open(decision: OpenDecision, blocking: boolean, signal: AbortSignal): Promise<void> {
+  /**
+   * Opens the decided pair. `basis`: the reads the decision was made from; the executor sizes on them instead of
+   * reading again while they are fresh and nothing has traded since this iteration's reconcile.
+   */
+  async #open(decision: OpenDecision, basis: ReadBasis | null, blocking: boolean, signal: AbortSignal): Promise<void> {
     const { store, events, executor } = this.#d;
     const symbol = decision.pair.symbol;
     if (blocking) {
@@ -338,7 +351,7 @@ export class EngineLoop {
     const outcome = await this.#trade(`open ${symbol}`, 'normal', signal, async () => {
       // The protector or an exit may have traded while this iteration was reading.
       if (store.positions.active() !== null) return null;
-      return executor.openPosition(decision, signal);
+      return executor.openPosition(basis === null ? decision : { ...decision, basis }, signal);
     });
     if (outcome === null) return;
     emitOpenSkipped(events, outcome, symbol);
@@ -371,8 +384,9 @@ export class EngineLoop {
       readAccount(this.#d.venue),
     ]);
     if (signal.aborted) return;
-    const decision = await this.#decide(snapshot, account, null);
-    if (decision.kind === 'open') await this.#open(decision, false, signal);
+    const { decision } = await this.#decide(snapshot, account, null);
+    // No basis: the close just traded, so the open reconciles (and reads) again before it trades.
+    if (decision.kind === 'open') await this.#open(decision, null, false, signal);
   }
 
   async #repair(decision: RepairDecision, signal: AbortSignal): Promise<void> {

@@ -134,6 +134,11 @@ export function createEngine(parts: EngineParts): Engine {
         await protector.stop().catch((error: unknown) => {
           logger.warn({ err: describeError(error) }, 'protector did not stop cleanly');
         });
+        // Work an operation left for right after it (an open's fills) finishes before the caller closes the
+        // venue and the store.
+        await executor.settled().catch((error: unknown) => {
+          logger.warn({ err: describeError(error) }, 'executor did not settle cleanly');
+        });
         const previous = readHeartbeat(store);
         writeHeartbeat(store, {
           wallMs: Date.now(),

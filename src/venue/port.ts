@@ -101,8 +101,12 @@ export interface Venue {
 
   setLeverage(symbol: string, leverage: number): Promise<number>;
   setMarginType(symbol: string, marginType: 'CROSSED' | 'ISOLATED'): Promise<void>;
-  /** Switches the account to one-way position mode unless it already is. */
-  ensureOneWayMode(): Promise<void>;
+  /**
+   * Switches the account to one-way position mode unless it already is. `known` is the mode the caller already
+   * saw (position rows carry it: `positionSide` BOTH in one-way mode, LONG/SHORT in hedge mode), which spares
+   * the mode read.
+   */
+  ensureOneWayMode(known?: { dualSidePosition: boolean }): Promise<void>;
 
   /** All income records matching the query, paged and de-duplicated by (incomeType, tranId). */
   income(query: IncomeQuery): Promise<IncomeRecord[]>;

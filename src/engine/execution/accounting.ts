@@ -196,15 +196,18 @@ export async function feeRates(ctx: ExecContext, spotSymbol: string, symbol: str
   return { spotTaker: spot?.taker ?? null, perpTaker: perp?.taker ?? null, fallback: ctx.params.fallbackFeeRate };
 }
 
-/** Records the trades of every executed order of the position that are not recorded yet. */
+/**
+ * Records the trades of every executed order of the position that are not recorded yet. The orders' trades are
+ * read concurrently (one round trip for both legs); recording is idempotent per trade id.
+ */
 export async function syncPositionFills(ctx: ExecContext, position: Position): Promise<void> {
   const assets = { baseAsset: position.baseAsset, quoteAsset: position.quoteAsset };
-  for (const order of ctx.store.orders.byPosition(position.id)) {
-    if (order.executedQty.isZero()) continue;
+  const missing = ctx.store.orders.byPosition(position.id).filter((order) => {
+    if (order.executedQty.isZero()) return false;
     const recorded = sumDec(ctx.store.fills.byOrder(order.clientOrderId).map((f: StoredFill) => f.qty));
-    if (recorded.greaterThanOrEqualTo(order.executedQty)) continue;
-    await ctx.fills.recordOrder(order, assets);
-  }
+    return recorded.lessThan(order.executedQty);
+  });
+  await Promise.all(missing.map((order) => ctx.fills.recordOrder(order, assets)));
 }
 
 /**

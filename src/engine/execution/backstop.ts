@@ -22,44 +22,67 @@ export function liveBackstops(ctx: ExecContext, positionId: number): StoredOrder
 
 export type BackstopResult = 'placed' | 'disabled' | 'failed';
 
+/**
+ * Places the position's exchange-side stop under its own intent. `inCommit`: the caller's bookkeeping, written in
+ * the same commit as the stop's intent (it runs only when a stop is actually sent).
+ */
 export async function placeBackstop(
   ctx: ExecContext,
   position: Position,
   perpFilters: SymbolFilters,
+  inCommit?: () => void,
 ): Promise<BackstopResult> {
   if (!ctx.execution.exchangeStopBackstop) return 'disabled';
   const entry = position.perpAvgPrice;
   if (entry === null || !entry.isPositive() || position.perpQty.isZero()) return 'failed';
   const stopPrice = backstopStopPrice(entry, position.leverage, ctx.params, perpFilters.tickSize);
-  const { intent, orders } = ctx.store.intents.create({
-    kind: 'stop_place',
-    positionId: position.id,
-    payload: { symbol: position.symbol, stopPrice: stopPrice.toFixed(), quantity: position.perpQty.toFixed() },
-    orders: [
-      {
-        leg: BACKSTOP_LEG,
-        market: 'perp',
-        symbol: position.symbol,
-        side: 'BUY',
-        type: 'STOP_MARKET',
-        quantity: position.perpQty,
-        reduceOnly: true,
-        stopPrice,
+  let intentId = 0;
+  let completed = false;
+  const accepted = (state: string) => state === 'live' || state === 'filled' || state === 'partial';
+  // The intent, its order and the order's SENT mark in one commit: the stop leaves after a single disk wait; the
+  // answer and the intent's completion share one too.
+  const [sent] = ctx.gateway.planAndSubmit(
+    () => {
+      const { intent, orders } = ctx.store.intents.create({
+        kind: 'stop_place',
+        positionId: position.id,
+        payload: { symbol: position.symbol, stopPrice: stopPrice.toFixed(), quantity: position.perpQty.toFixed() },
+        orders: [
+          {
+            leg: BACKSTOP_LEG,
+            market: 'perp',
+            symbol: position.symbol,
+            side: 'BUY',
+            type: 'STOP_MARKET',
+            quantity: position.perpQty,
+            reduceOnly: true,
+            stopPrice,
+          },
+        ],
+      });
+      ctx.store.intents.markSent(intent.id);
+      inCommit?.();
+      intentId = intent.id;
+      return orders.map((o) => o.clientOrderId);
+    },
+    Deadline.after(ctx.clock, ctx.execution.legTimeoutMs),
+    {
+      acceptLive: true,
+      onAnswer: (answer) => {
+        if (!accepted(answer.state)) return;
+        ctx.store.intents.complete(intentId);
+        completed = true;
       },
-    ],
-  });
-  const order = orders[0];
-  if (order === undefined) return 'failed';
-  ctx.store.intents.markSent(intent.id);
-  const outcome = await ctx.gateway.submit(order.clientOrderId, Deadline.after(ctx.clock, ctx.execution.legTimeoutMs), {
-    acceptLive: true,
-  });
-  if (outcome.state === 'live' || outcome.state === 'filled' || outcome.state === 'partial') {
-    ctx.store.intents.complete(intent.id);
+    },
+  );
+  if (sent === undefined) return 'failed';
+  const outcome = await sent;
+  if (accepted(outcome.state)) {
+    if (!completed) ctx.store.intents.complete(intentId);
     ctx.logger.info({ symbol: position.symbol, stopPrice: stopPrice.toFixed() }, 'backstop placed');
     return 'placed';
   }
-  if (outcome.state === 'none') ctx.store.intents.fail(intent.id, outcome.error ?? 'stop order not accepted');
+  if (outcome.state === 'none') ctx.store.intents.fail(intentId, outcome.error ?? 'stop order not accepted');
   ctx.emit({
     type: 'warning',
     code: 'backstop_failed',

@@ -5,7 +5,7 @@
  * requested during an open waits for the open to settle, then acts on the settled state).
  */
 import { describeError } from '../../errors.ts';
-import type { OpenDecision, RepairDecision } from '../../strategy/decision.ts';
+import type { RepairDecision } from '../../strategy/decision.ts';
 import { refreshAccounting } from './accounting.ts';
 import { type BackstopReplaceOutcome, replaceBackstop } from './backstop.ts';
 import { closePosition } from './close.ts';
@@ -19,6 +19,7 @@ import type {
   ExecCloseReason,
   ExecutionDeps,
   OpenOutcome,
+  OpenRequest,
   ReconcileReport,
   ReconcileTrigger,
   RepairOutcome,
@@ -26,13 +27,15 @@ import type {
 
 export interface Executor {
   /**
-   * Opens the decided pair: reconcile → funding guard → rebalance (transfer, settled) → account setup (one-way
-   * mode, margin type, leverage) → fresh book, balances and commission rates → quantities from the strategy's
-   * sizing → intent with both legs' client ids in one transaction → both legs sent concurrently → fills confirmed
-   * and recorded → repair or unwind of a leg that failed → delta check → exchange-side backstop.
+   * Opens the decided pair: reconcile and reads (or the decision's own reads, when fresh: `decision.basis`) →
+   * funding guard → rebalance (transfer) and account setup (one-way mode, margin type, leverage) together →
+   * quantities from the strategy's sizing → intent with both legs' client ids in one transaction → both legs sent
+   * concurrently → repair or unwind of a leg that failed → position recorded open and its exchange-side backstop
+   * placed (one commit, one request) → delta check. When both legs filled at once, the fills' real commissions are
+   * read right after it returns, before any other operation, and replace the taker-rate estimates.
    * `signal` aborts only before the legs are sent; once they are, the open always settles (hedged or flat).
    */
-  openPosition(decision: OpenDecision, signal?: AbortSignal): Promise<OpenOutcome>;
+  openPosition(decision: OpenRequest, signal?: AbortSignal): Promise<OpenOutcome>;
   /**
    * Closes the position: backstop cancelled, the position's own spot sold (quantized down; the remainder is
    * recorded as dust) and the short bought back reduce-only, concurrently; failed legs retried (query first);
@@ -53,6 +56,11 @@ export interface Executor {
    * the reconciler, which checks the stop against the leverage, retries.
    */
   replaceBackstop(positionId: number): Promise<BackstopReplaceOutcome>;
+  /**
+   * Resolves once every operation requested so far, and the follow-up work they queued (an open's fill
+   * recording), has finished: call it before closing the venue or the store.
+   */
+  settled(): Promise<void>;
 }
 
 async function replaceBackstopReported(ctx: ExecContext, positionId: number): Promise<BackstopReplaceOutcome> {
@@ -93,12 +101,55 @@ async function replaceBackstopReported(ctx: ExecContext, positionId: number): Pr
 export function createExecutor(deps: ExecutionDeps): Executor {
   const ctx = createContext(deps);
   const mutex = new Mutex();
+  let followUpsPending = 0;
+  /** Queues what the operation left for later right behind it, ahead of anything requested after it. */
+  const runFollowUps = () => {
+    for (const task of ctx.takeLater()) {
+      followUpsPending += 1;
+      mutex
+        .run(() => {
+          ctx.reconciledAtMs = null;
+          return task();
+        })
+        .catch((error: unknown) => {
+          deps.logger.warn({ error: describeError(error) }, 'follow-up of an operation failed');
+        })
+        .finally(() => {
+          followUpsPending -= 1;
+        });
+    }
+  };
+  /**
+   * Runs an operation under the lock. `trading`: the last reconcile no longer describes the account afterwards
+   * (the open clears it itself, after looking at it: it may reuse the reads that followed it).
+   */
+  const operation = <T>(fn: () => Promise<T>, trading: boolean) =>
+    mutex.run(async () => {
+      ctx.operations += 1;
+      if (trading) ctx.reconciledAtMs = null;
+      try {
+        return await fn();
+      } finally {
+        try {
+          ctx.flushWrites();
+        } catch (error) {
+          deps.logger.warn({ error: describeError(error) }, 'deferred store writes failed');
+        }
+        runFollowUps();
+      }
+    });
   return {
-    openPosition: (decision, signal) => mutex.run(() => openPosition(ctx, decision, signal)),
-    closePosition: (positionId, reason, signal) => mutex.run(() => closePosition(ctx, positionId, reason, signal)),
-    repair: (decision, signal) => mutex.run(() => executeRepair(ctx, decision, signal)),
-    reconcile: (trigger) => mutex.run(() => reconcile(ctx, trigger)),
-    refreshAccounting: (positionId) => mutex.run(() => refreshAccounting(ctx, positionId)),
-    replaceBackstop: (positionId) => mutex.run(() => replaceBackstopReported(ctx, positionId)),
+    openPosition: (decision, signal) => operation(() => openPosition(ctx, decision, signal), false),
+    closePosition: (positionId, reason, signal) =>
+      operation(() => closePosition(ctx, positionId, reason, signal), true),
+    repair: (decision, signal) => operation(() => executeRepair(ctx, decision, signal), true),
+    reconcile: (trigger) => operation(() => reconcile(ctx, trigger), false),
+    refreshAccounting: (positionId) => operation(() => refreshAccounting(ctx, positionId), false),
+    replaceBackstop: (positionId) => operation(() => replaceBackstopReported(ctx, positionId), true),
+    async settled() {
+      // An operation running now queues its follow-ups when it ends, behind this wait: wait again for those.
+      do await mutex.run(async () => {});
+      while (followUpsPending > 0);
+    },
   };
 }

@@ -46,6 +46,16 @@ const MAX_QUERIES = 25;
 export interface SubmitOptions {
   /** A working (NEW) order is a success: stop orders. */
   acceptLive?: boolean;
+  /**
+   * Runs in the same store commit as the order's answer when that answer settles it (final, or working with
+   * `acceptLive`): the caller's own bookkeeping on the answer costs no second commit. Not called when the outcome
+   * is only established later by queries.
+   */
+  onAnswer?: (outcome: OrderOutcome) => void;
+}
+
+function settles(outcome: OrderOutcome, options: SubmitOptions): boolean {
+  return outcome.state !== 'unknown' && (outcome.state !== 'live' || options.acceptLive === true);
 }
 
 function backoffMs(attempt: number): number {
@@ -73,12 +83,49 @@ export class OrderGateway {
   }
 
   /** Sends a PLANNED order (or resolves one that was already sent) and follows it to a known outcome. */
-  async submit(clientOrderId: string, deadline: Deadline, options: SubmitOptions = {}): Promise<OrderOutcome> {
-    const { store, venue, logger } = this.#ctx;
-    const planned = store.orders.require(clientOrderId);
-    if (planned.status !== 'PLANNED') return this.resolve(clientOrderId, deadline, options);
+  submit(clientOrderId: string, deadline: Deadline, options: SubmitOptions = {}): Promise<OrderOutcome> {
+    return this.submitAll([clientOrderId], deadline, options)[0] as Promise<OrderOutcome>;
+  }
 
-    const order = store.orders.markSent(clientOrderId);
+  /**
+   * `submit` for several orders at once: every PLANNED one is marked SENT in ONE store transaction (a commit
+   * waits for the disk, and the legs of an open should not wait for one commit each), then all are sent
+   * concurrently. Orders already past PLANNED are only resolved. One outcome per id, in order.
+   */
+  submitAll(
+    clientOrderIds: readonly string[],
+    deadline: Deadline,
+    options: SubmitOptions = {},
+  ): Promise<OrderOutcome>[] {
+    return this.planAndSubmit(() => clientOrderIds, deadline, options);
+  }
+
+  /**
+   * Runs `plan` (which records intents and orders and returns the ids to send) in the same store transaction as
+   * marking those orders SENT, then sends them: what is sent is on disk first, in one commit instead of two.
+   */
+  planAndSubmit(
+    plan: () => readonly string[],
+    deadline: Deadline,
+    options: SubmitOptions = {},
+  ): Promise<OrderOutcome>[] {
+    const { store } = this.#ctx;
+    const claimed = store.transaction(() =>
+      plan().map((id) => {
+        const order = store.orders.require(id);
+        return order.status === 'PLANNED' ? { id, order: store.orders.markSent(id) } : { id, order: null };
+      }),
+    );
+    return claimed.map(({ id, order }) =>
+      order === null ? this.resolve(id, deadline, options) : this.#send(order, deadline, options),
+    );
+  }
+
+  /** Sends an order this gateway has just marked SENT (never one found SENT: that one is only resolved). */
+  async #send(order: StoredOrder, deadline: Deadline, options: SubmitOptions): Promise<OrderOutcome> {
+    const { store, venue, logger } = this.#ctx;
+    const clientOrderId = order.clientOrderId;
+    this.#ctx.writes += 1;
     let record: OrderRecord;
     try {
       record =
@@ -113,9 +160,13 @@ export class OrderGateway {
       logger.warn({ clientOrderId, symbol: order.symbol, market: order.market }, 'order outcome unknown; querying');
       return this.resolve(clientOrderId, deadline, options);
     }
-    const merged = this.#merge(clientOrderId, record);
-    const outcome = outcomeOf(merged);
-    if (outcome.state !== 'unknown' && (outcome.state !== 'live' || options.acceptLive === true)) return outcome;
+    const answered = record;
+    const outcome = store.transaction(() => {
+      const settled = outcomeOf(this.#merge(clientOrderId, answered));
+      if (settles(settled, options)) options.onAnswer?.(settled);
+      return settled;
+    });
+    if (settles(outcome, options)) return outcome;
     return this.resolve(clientOrderId, deadline, options);
   }
 
@@ -149,7 +200,7 @@ export class OrderGateway {
         notFound = 0;
         order = this.#merge(clientOrderId, record);
         const outcome = outcomeOf(order);
-        if (outcome.state !== 'unknown' && (outcome.state !== 'live' || options.acceptLive === true)) return outcome;
+        if (settles(outcome, options)) return outcome;
       }
       if (deadline.expired()) break;
       await deadline.sleep(notFound > 0 ? 150 : backoffMs(query));
@@ -166,6 +217,7 @@ export class OrderGateway {
     const { store, venue, logger } = this.#ctx;
     const order = store.orders.require(clientOrderId);
     if (isFinalOrderStatus(order.status)) return outcomeOf(order);
+    this.#ctx.writes += 1;
     try {
       const record = await venue.cancelOrder(order.market, order.symbol, clientOrderId);
       if (record !== null) {

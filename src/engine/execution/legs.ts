@@ -53,6 +53,8 @@ export interface RunLegsOptions {
   maxRepairs: number;
   /** Events name the action: `repair` attempts emit `leg_repaired`, an unwind emits `leg_unwound`. */
   purpose: 'entry' | 'exit' | 'unwind' | 'repair';
+  /** The intent's first attempts, already sent by the caller (`OrderGateway.planAndSubmit`): followed, not sent. */
+  inFlight?: Promise<OrderOutcome>[];
 }
 
 function legOrders(ctx: ExecContext, intentId: number, leg: string): StoredOrder[] {
@@ -80,11 +82,22 @@ export function summarize(ctx: ExecContext, intentId: number, spec: LegSpec): Le
   };
 }
 
-/** Follows every non-final order of the leg (sending the PLANNED ones) concurrently. */
-function followLeg(ctx: ExecContext, intentId: number, spec: LegSpec, deadline: Deadline): Promise<OrderOutcome>[] {
-  return legOrders(ctx, intentId, spec.leg)
-    .filter((o) => !isFinalOrderStatus(o.status))
-    .map((o) => ctx.gateway.submit(o.clientOrderId, deadline));
+/**
+ * Follows every non-final order of the legs concurrently, sending the PLANNED ones: all of them are marked sent
+ * in one store commit, then they leave together.
+ */
+function followLegs(
+  ctx: ExecContext,
+  intentId: number,
+  specs: readonly LegSpec[],
+  deadline: Deadline,
+): Promise<OrderOutcome>[] {
+  const ids = specs.flatMap((spec) =>
+    legOrders(ctx, intentId, spec.leg)
+      .filter((o) => !isFinalOrderStatus(o.status))
+      .map((o) => o.clientOrderId),
+  );
+  return ctx.gateway.submitAll(ids, deadline);
 }
 
 function emitOutcome(
@@ -139,14 +152,13 @@ export async function runLegs(
   specs: readonly LegSpec[],
   options: RunLegsOptions,
 ): Promise<LegResult[]> {
-  const follow = async (legs: readonly LegSpec[]) => {
+  const follow = async (legs: readonly LegSpec[], inFlight?: Promise<OrderOutcome>[]) => {
     // Start every request before awaiting any of them.
-    const pending = legs.flatMap((spec) => followLeg(ctx, intentId, spec, options.deadline));
-    const outcomes = await Promise.all(pending);
+    const outcomes = await Promise.all(inFlight ?? followLegs(ctx, intentId, legs, options.deadline));
     for (const outcome of outcomes) emitOutcome(ctx, intentId, outcome, options.purpose);
   };
 
-  await follow(specs);
+  await follow(specs, options.inFlight);
   for (;;) {
     const results = specs.map((spec) => summarize(ctx, intentId, spec));
     if (options.deadline.expired()) return results;

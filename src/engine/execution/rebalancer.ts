@@ -2,16 +2,21 @@
  * The wallet rebalancer: moves quote currency between the spot and perp wallets so spot holds L/(L+1) of the total
  * before an open (the strategy's `planWalletSplit`).
  *
- * - The plan is made on balances read right before it, never on the balances a decision was made with.
+ * - The plan is made on balances read after the last reconcile: the open passes the ones it already holds (the
+ *   reads the decision was made from, when fresh, or the pre-trade reconcile's), otherwise they are read here.
  * - The transfer is persisted (intent + clientTranId) before it is sent. On an unknown outcome the SAME
  *   clientTranId is sent again: Aster keeps ids for 7 days, so a repeat either executes now (the first never
  *   arrived) or answers -4115 "duplicated" (the first executed): exactly once either way.
- * - Then the balances are polled until they show it, so the sizing that follows sees the moved funds.
+ * - Aster's transfer is synchronous: spot and futures are two wallets of one account on the exchange, and the
+ *   endpoint answers `{"tranId", "status": "SUCCESS"}` once both have moved. That answer is the confirmation, and
+ *   the balances after it are the ones before it ± the amount, so nothing is read again. Only a -4115 answer
+ *   (the id was already used: normally our own lost first attempt, but a reused id moves nothing) or another
+ *   status is checked against the balances, by polling until they show the amount.
  * - It runs only before an open. After a close nothing moves: the next open rebalances on fresh balances, which
  *   avoids the original bot's back-to-back transfers in opposite directions on unsettled balances.
  */
-import type { TransferDirection } from '../../domain/account.ts';
-import { type Decimal, minDec, ZERO } from '../../domain/decimal.ts';
+import type { PerpAssetBalance, SpotBalance, TransferDirection } from '../../domain/account.ts';
+import { type Decimal, maxDec, minDec, ZERO } from '../../domain/decimal.ts';
 import { DnfarmError, describeError } from '../../errors.ts';
 import type { StoredTransfer } from '../../store/index.ts';
 import { planWalletSplit, type WalletSplitPlan } from '../../strategy/sizing.ts';
@@ -61,6 +66,23 @@ export interface RebalanceResult {
   balances: QuoteBalances;
 }
 
+/** One asset's balances out of both wallets' rows. */
+export function quoteBalancesOf(
+  asset: string,
+  spot: readonly SpotBalance[],
+  perp: readonly PerpAssetBalance[],
+): QuoteBalances {
+  const s = spot.find((b) => b.asset === asset);
+  const p = perp.find((b) => b.asset === asset);
+  return {
+    asset,
+    spotFree: s?.free ?? ZERO,
+    perpAvailable: p?.availableBalance ?? ZERO,
+    perpWithdrawable: p?.maxWithdrawAmount ?? ZERO,
+    perpWallet: p?.walletBalance ?? ZERO,
+  };
+}
+
 function isDuplicate(result: unknown): boolean {
   return typeof result === 'object' && result !== null && (result as { duplicate?: unknown }).duplicate === true;
 }
@@ -75,30 +97,28 @@ export class WalletRebalancer {
   async readBalances(asset: string): Promise<QuoteBalances> {
     const { venue } = this.#ctx;
     const [spot, perp] = await Promise.all([venue.spotBalances(), venue.perpBalances()]);
-    const s = spot.find((b) => b.asset === asset);
-    const p = perp.find((b) => b.asset === asset);
-    return {
-      asset,
-      spotFree: s?.free ?? ZERO,
-      perpAvailable: p?.availableBalance ?? ZERO,
-      perpWithdrawable: p?.maxWithdrawAmount ?? ZERO,
-      perpWallet: p?.walletBalance ?? ZERO,
-    };
+    return quoteBalancesOf(asset, spot, perp);
   }
 
   /**
    * Splits `asset` between the wallets for `leverage`, transferring when the difference exceeds the dead band.
-   * Throws TransferError when a transfer failed or could not be confirmed (nothing may be sized on it).
+   * `balances`: the wallets as read since the last change (used instead of a read). Throws TransferError when a
+   * transfer failed or could not be confirmed (nothing may be sized on it).
    */
-  async rebalance(leverage: number, asset: string): Promise<RebalanceResult> {
+  async rebalance(leverage: number, asset: string, balances?: QuoteBalances): Promise<RebalanceResult> {
     const { store, params, logger } = this.#ctx;
-    for (const pending of store.transfers.unresolved()) {
+    const pendingTransfers = store.transfers.unresolved();
+    for (const pending of pendingTransfers) {
       const outcome = await this.resume(pending);
       if (outcome === 'unknown') {
         throw new TransferError(pending.clientTranId, 'an earlier transfer is still unresolved', { kind: 'ambiguous' });
       }
     }
-    const before = await this.readBalances(asset);
+    // A resumed transfer may have moved money since the given balances were read.
+    const before =
+      balances !== undefined && balances.asset === asset && pendingTransfers.length === 0
+        ? balances
+        : await this.readBalances(asset);
     const plan = planWalletSplit(before.spotFree, before.perpAvailable, leverage, params.transferDeadBandUsdt);
     if (plan.transfer === null) return { plan, transfer: null, balances: before };
 
@@ -107,17 +127,32 @@ export class WalletRebalancer {
     const amount = minDec(plan.transfer.amountUsdt, source);
     if (!amount.isPositive() || amount.isZero()) return { plan, transfer: null, balances: before };
 
-    const { transfer } = store.intents.create({
-      kind: 'transfer',
-      payload: { reason: 'rebalance', leverage, direction: plan.transfer.direction, amount: amount.toFixed() },
-      transfer: { direction: plan.transfer.direction, asset, amount },
+    const direction = plan.transfer.direction;
+    // Planned and marked sent in one commit (a commit waits for the disk; this one precedes the request).
+    const transfer = store.transaction(() => {
+      const created = store.intents.create({
+        kind: 'transfer',
+        payload: { reason: 'rebalance', leverage, direction, amount: amount.toFixed() },
+        transfer: { direction, asset, amount },
+      }).transfer;
+      if (created === null) return null;
+      store.intents.markSent(created.intentId);
+      return store.transfers.markSent(created.clientTranId);
     });
     if (transfer === null) throw new TransferError('?', 'the store did not plan the transfer');
     logger.info(
       { clientTranId: transfer.clientTranId, direction: transfer.direction, amount: amount.toFixed() },
       'rebalancing wallets',
     );
-    const outcome = await this.execute(transfer.clientTranId);
+    const { resolution: outcome, answer } = await this.#send(transfer.clientTranId, {
+      justMarked: true,
+      // A plain SUCCESS is the settlement. Recorded with the open's next commit: until then (or if the process dies
+      // first) the transfer stays `sent`, and a resend of its clientTranId answers "duplicated": confirmed again.
+      deferSuccess: () => {
+        store.transfers.markSettled(transfer.clientTranId);
+        store.intents.complete(transfer.intentId);
+      },
+    });
     if (outcome === 'failed') {
       throw new TransferError(
         transfer.clientTranId,
@@ -130,8 +165,14 @@ export class WalletRebalancer {
     if (outcome === 'unknown') {
       throw new TransferError(transfer.clientTranId, 'outcome unknown after repeated attempts', { kind: 'ambiguous' });
     }
-    const balances = await this.#awaitSettlement(transfer, before);
-    return { plan, transfer: store.transfers.require(transfer.clientTranId), balances };
+    let settled: QuoteBalances;
+    if (answer === 'success') {
+      this.#emit(transfer.direction, transfer.asset, transfer.amount, transfer.clientTranId, 'settled');
+      settled = balancesAfter(before, transfer.direction, transfer.amount);
+    } else {
+      settled = await this.#awaitSettlement(transfer, before);
+    }
+    return { plan, transfer: store.transfers.require(transfer.clientTranId), balances: settled };
   }
 
   /**
@@ -139,11 +180,27 @@ export class WalletRebalancer {
    * definitely, or the attempts run out (`unknown`: the transfer stays `sent`, the reconciler resumes it).
    */
   async execute(clientTranId: string): Promise<TransferResolution> {
+    return (await this.#send(clientTranId)).resolution;
+  }
+
+  /**
+   * `execute`, also saying how the confirming answer read: a plain SUCCESS, or anything else (a duplicate).
+   * `justMarked`: the caller has just planned it and marked it sent (nothing left yet). `deferSuccess`: on a plain
+   * SUCCESS, the confirmation and these writes are deferred to the next commit (`ExecContext.deferWrite`).
+   */
+  async #send(
+    clientTranId: string,
+    options: { justMarked?: boolean; deferSuccess?: () => void } = {},
+  ): Promise<{ resolution: TransferResolution; answer: 'success' | 'other' | null }> {
     const { store, venue, logger } = this.#ctx;
-    let sawUnknown = store.transfers.require(clientTranId).status === 'sent';
+    let sawUnknown = options.justMarked !== true && store.transfers.require(clientTranId).status === 'sent';
     for (let send = 0; send < MAX_SENDS; send++) {
-      const t = store.transfers.markSent(clientTranId);
-      if (send === 0) store.intents.markSent(t.intentId);
+      const t =
+        send === 0 && options.justMarked === true
+          ? store.transfers.require(clientTranId)
+          : store.transfers.markSent(clientTranId);
+      if (send === 0 && options.justMarked !== true) store.intents.markSent(t.intentId);
+      this.#ctx.writes += 1;
       try {
         const result = await venue.transfer({
           asset: t.asset,
@@ -152,9 +209,18 @@ export class WalletRebalancer {
           clientTranId,
         });
         const duplicate = isDuplicate(result);
-        store.transfers.markConfirmed(clientTranId, duplicate ? null : result);
+        const success = !duplicate && result.status.toUpperCase() === 'SUCCESS';
+        const deferred = options.deferSuccess;
+        if (success && deferred !== undefined) {
+          this.#ctx.deferWrite(() => {
+            store.transfers.markConfirmed(clientTranId, result);
+            deferred();
+          });
+        } else {
+          store.transfers.markConfirmed(clientTranId, duplicate ? null : result);
+        }
         this.#emit(t.direction, t.asset, t.amount, clientTranId, 'confirmed');
-        return 'confirmed';
+        return { resolution: 'confirmed', answer: success ? 'success' : 'other' };
       } catch (error) {
         const verdict = classifySendError(error);
         const message = describeError(error);
@@ -162,7 +228,7 @@ export class WalletRebalancer {
           store.transfers.markFailed(clientTranId, message);
           store.intents.fail(t.intentId, message);
           this.#emit(t.direction, t.asset, t.amount, clientTranId, 'failed');
-          return 'failed';
+          return { resolution: 'failed', answer: null };
         }
         // After an unknown attempt a rejection proves nothing about the first one; keep resending the same id.
         if (verdict === 'unknown') sawUnknown = true;
@@ -174,7 +240,7 @@ export class WalletRebalancer {
         if (send + 1 < MAX_SENDS) await this.#ctx.clock.sleep(wait);
       }
     }
-    return 'unknown';
+    return { resolution: 'unknown', answer: null };
   }
 
   /**
@@ -232,6 +298,18 @@ export class WalletRebalancer {
   ): void {
     this.#ctx.emit({ type: 'transfer', direction, asset, amount, clientTranId, status });
   }
+}
+
+/** The wallets after moving `amount` out of one and into the other. */
+export function balancesAfter(before: QuoteBalances, direction: TransferDirection, amount: Decimal): QuoteBalances {
+  const intoSpot = direction === 'PERP_TO_SPOT' ? amount : amount.negated();
+  return {
+    asset: before.asset,
+    spotFree: before.spotFree.plus(intoSpot),
+    perpAvailable: before.perpAvailable.minus(intoSpot),
+    perpWithdrawable: maxDec(before.perpWithdrawable.minus(intoSpot), ZERO),
+    perpWallet: before.perpWallet.minus(intoSpot),
+  };
 }
 
 function arrived(direction: TransferDirection, before: QuoteBalances, now: QuoteBalances, amount: Decimal): boolean {

@@ -30,6 +30,7 @@ import { backstopsCurrent, liveBackstops, placeBackstop, replaceBackstop } from 
 import { closePosition } from './close.ts';
 import type { ExecContext } from './context.ts';
 import { Deadline } from './deadline.ts';
+import { startRead } from './deferred.ts';
 import { pairMarket } from './market.ts';
 import { settleOpen } from './open.ts';
 import { closeVanished, sendRepairOrder } from './repair.ts';
@@ -69,10 +70,29 @@ async function readAccount(ctx: ExecContext): Promise<Account> {
   return { spotBalances, perpPositions };
 }
 
+/**
+ * What a reconcile read of the exchange, returned only when nothing that could change the account was sent after
+ * the reads: then they still describe it, and an open can size on them instead of reading again.
+ */
+export interface ReconcileReads {
+  snapshot: ScanSnapshot;
+  spotBalances: SpotBalance[];
+  perpPositions: PerpPosition[];
+}
+
 export async function reconcile(ctx: ExecContext, trigger: ReconcileTrigger): Promise<ReconcileReport> {
+  return (await reconcileWithReads(ctx, trigger)).report;
+}
+
+/** `reconcile`, also handing back its reads when they are still current (see `ReconcileReads`). */
+export async function reconcileWithReads(
+  ctx: ExecContext,
+  trigger: ReconcileTrigger,
+): Promise<{ report: ReconcileReport; reads: ReconcileReads | null }> {
   const findings = new Findings();
+  let reads: ReconcileReads | null = null;
   try {
-    await run(ctx, findings);
+    reads = await run(ctx, findings);
   } catch (error) {
     findings.add('exchange_unavailable', 'critical', null, `reconcile stopped: ${describeError(error)}`);
   }
@@ -108,10 +128,11 @@ export async function reconcile(ctx: ExecContext, trigger: ReconcileTrigger): Pr
       'reconciled',
     );
   }
-  return report;
+  ctx.reconciledAtMs = report.blocking ? null : ctx.clock.nowMs();
+  return { report, reads: report.blocking ? null : reads };
 }
 
-async function run(ctx: ExecContext, findings: Findings): Promise<void> {
+async function run(ctx: ExecContext, findings: Findings): Promise<ReconcileReads | null> {
   const { store, venue, execution, clock } = ctx;
 
   // 1. Transfers.
@@ -148,7 +169,14 @@ async function run(ctx: ExecContext, findings: Findings): Promise<void> {
     }
   });
 
+  // Everything the steps below read, in one round trip. The account and the open orders are read again only if
+  // a step sent something that changes them; a failure of those two reads surfaces where they are needed, so the
+  // intents in flight are still settled.
+  const writesAtReads = ctx.writes;
+  const firstAccount = startRead(readAccount(ctx));
+  const firstWorking = startRead(venue.openOrders('perp'));
   const snapshot = await venue.scanSnapshot();
+  const unchanged = () => ctx.writes === writesAtReads;
 
   // 3. Intents in flight.
   for (const listed of store.intents.unresolved()) {
@@ -184,11 +212,11 @@ async function run(ctx: ExecContext, findings: Findings): Promise<void> {
   }
 
   // 4. Perp positions without a record.
-  let account = await readAccount(ctx);
+  let account = unchanged() ? await firstAccount() : await readAccount(ctx);
   await untracked(ctx, snapshot, account, findings);
 
   // 5. The recorded position.
-  account = await readAccount(ctx);
+  if (!unchanged()) account = await readAccount(ctx);
   const active = store.positions.active();
   if (active !== null && !unknownPositions.has(active.id))
     await checkRecorded(ctx, active, snapshot, account, findings);
@@ -196,13 +224,14 @@ async function run(ctx: ExecContext, findings: Findings): Promise<void> {
   // 6. Our working orders that belong to nothing active.
   const current = store.positions.active();
   const keep = new Set(current === null ? [] : liveBackstops(ctx, current.id).map((o) => o.clientOrderId));
-  const working = await venue.openOrders('perp');
+  const working = unchanged() ? await firstWorking() : await venue.openOrders('perp');
   for (const order of working) {
     if (!store.ownsClientId(order.clientOrderId) || keep.has(order.clientOrderId)) continue;
     try {
       if (store.orders.get(order.clientOrderId) !== null) {
         await ctx.gateway.cancel(order.clientOrderId, Deadline.after(clock, execution.legTimeoutMs));
       } else {
+        ctx.writes += 1;
         await venue.cancelOrder('perp', order.symbol, order.clientOrderId);
       }
       findings.add('stray_order_cancelled', 'warning', order.symbol, `cancelled stray order ${order.clientOrderId}`);
@@ -215,6 +244,7 @@ async function run(ctx: ExecContext, findings: Findings): Promise<void> {
       );
     }
   }
+  return unchanged() ? { snapshot, spotBalances: account.spotBalances, perpPositions: account.perpPositions } : null;
 }
 
 async function settleOpening(

@@ -3,10 +3,12 @@
  */
 import type { Clock } from '../../domain/clock.ts';
 import type { Decimal } from '../../domain/decimal.ts';
+import type { ScanSnapshot } from '../../domain/market.ts';
 import type { Store } from '../../store/index.ts';
 import type { RealisedPnl } from '../../store/types.ts';
-import type { CloseReason } from '../../strategy/decision.ts';
+import type { CloseReason, OpenDecision } from '../../strategy/decision.ts';
 import type { StrategyParams } from '../../strategy/params.ts';
+import type { AccountView, FeeRatesView } from '../../strategy/state.ts';
 import type { Venue } from '../../venue/port.ts';
 import type { EngineEventSink } from '../events.ts';
 
@@ -58,6 +60,23 @@ export const URGENT_CLOSE_REASONS: readonly ExecCloseReason[] = [
   'manual',
   'reconcile',
 ];
+
+/**
+ * The exchange reads a decision was made from. An open reuses them instead of reading again when they were taken
+ * after the last reconcile, nothing traded since, and they are younger than `OPEN_BASIS_MAX_AGE_MS`.
+ */
+export interface ReadBasis {
+  snapshot: ScanSnapshot;
+  /** Both wallets and every perp position row (which also carry leverage, margin type and position mode). */
+  account: AccountView;
+  /** The account's commission rates the decision used; null rates are read (or estimated) by the open. */
+  feeRates: FeeRatesView | null;
+  /** Engine-clock time at which the reads were started. */
+  readAtMs: number;
+}
+
+/** An open decision, with the reads it was made from when the caller has them. */
+export type OpenRequest = OpenDecision & { basis?: ReadBasis };
 
 /** Why an open did not start: nothing was sent and nothing changed on the exchange (except a settled transfer). */
 export type OpenSkipReason =

@@ -269,9 +269,13 @@ export class AsterVenue implements Venue {
     if (outcome === 'changed') this.#log.info({ symbol, marginType }, 'aster margin type changed');
   }
 
-  /** Reads the mode first (weight 30) and writes only when the account is in hedge mode. */
-  async ensureOneWayMode(): Promise<void> {
-    if (!(await this.futures.isDualSidePosition())) return;
+  /**
+   * Writes only when the account is in hedge mode. Without `known`, the mode is read first (weight 30); with it,
+   * the read is skipped. The write is idempotent either way (-4059 "no need to change" counts as done).
+   */
+  async ensureOneWayMode(known?: { dualSidePosition: boolean }): Promise<void> {
+    const dual = known === undefined ? await this.futures.isDualSidePosition() : known.dualSidePosition;
+    if (!dual) return;
     const outcome = await this.futures.setDualSidePosition(false);
     if (outcome === 'changed') this.#log.info({}, 'aster position mode switched to one-way');
   }

@@ -58,6 +58,7 @@ describe('around the legs', () => {
   it('switches a hedge-mode account to one-way and sets margin type and leverage once per symbol', async () => {
     h = await startHarness();
     expect(h.sim.engine.setPositionMode(ACCOUNT, true).ok).toBe(true);
+    expect(h.sim.engine.setMarginType(ACCOUNT, 'ETHUSDT', 'ISOLATED').ok).toBe(true);
     const first = await h.executor.openPosition(await openDecisionFor(h, 'ETHUSDT'));
     expect(first.status).toBe('opened');
     expect(h.sim.engine.positionMode(ACCOUNT).dualSidePosition).toBe(false);
@@ -70,10 +71,30 @@ describe('around the legs', () => {
     expect((await h.executor.openPosition(await openDecisionFor(h, 'ETHUSDT'))).status).toBe('opened');
 
     const count = (endpoint: string) => h?.sim.requests().filter((r) => r.endpoint === endpoint).length;
-    expect(count('perp.positionMode.get')).toBe(1);
+    // The position rows read before the open show the mode (LONG/SHORT rows in hedge mode): no mode read.
+    expect(count('perp.positionMode.get')).toBe(0);
     expect(count('perp.positionMode.set')).toBe(1);
     expect(count('perp.marginType')).toBe(1);
     expect(count('perp.leverage')).toBe(1);
+  });
+
+  it('sends no setting the exchange already has, and sets again one changed by hand since', async () => {
+    h = await startHarness();
+    expect(h.sim.engine.setLeverage(ACCOUNT, 'ETHUSDT', 1).ok).toBe(true);
+    const settings = () =>
+      h?.sim.requests().filter((r) => r.endpoint === 'perp.leverage' || r.endpoint.startsWith('perp.margin')).length;
+    const first = await h.executor.openPosition(await openDecisionFor(h, 'ETHUSDT'));
+    if (first.status !== 'opened') throw new Error(first.status);
+    expect(settings()).toBe(0);
+    expect((await h.executor.closePosition(first.positionId, 'max_age')).status).toBe('closed');
+
+    // Changed on the exchange behind the bot's back: the cached "1x" must not be trusted.
+    expect(h.sim.engine.setLeverage(ACCOUNT, 'ETHUSDT', 7).ok).toBe(true);
+    const second = await h.executor.openPosition(await openDecisionFor(h, 'ETHUSDT'));
+    expect(second.status).toBe('opened');
+    expect(h.sim.requests().filter((r) => r.endpoint === 'perp.leverage')).toHaveLength(1);
+    const row = h.sim.engine.positionRisk(ACCOUNT, 'ETHUSDT');
+    expect(row.ok && row.value[0]?.leverage).toBe(1);
   });
 
   it('queries a close leg whose answer was lost instead of sending it again', async () => {

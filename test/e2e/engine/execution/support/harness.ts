@@ -122,6 +122,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     execution,
     dataDir,
     async close(keep = {}) {
+      // An open records its fills right after it returns: let that finish before the venue and store go.
+      await executor.settled();
       await venue.close();
       store.close();
       if (keep.sim !== true && options.sim === undefined) await sim.close();
