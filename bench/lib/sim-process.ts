@@ -2,13 +2,37 @@
  * The simulator as a separate process (`dnfarm sim`), as an exchange would be: its work runs on its own core and
  * never inside the client's event loop, so client-side timings are the client's. Talks to it through the
  * `/_sim/` control API only.
+ *
+ * It runs as users run it (`npm run dnfarm -- sim`): the CLI compiled into one bundled module (`npm run build`),
+ * started with plain `node`, no TypeScript loader in the process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { buildCli, REPO_ROOT } from '../../scripts/build.ts';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
+
+let bundle: Promise<string> | null = null;
+
+/**
+ * This process's build of the CLI, made once. It sits under node_modules/.cache so Node resolves the bundle's
+ * external packages from the project's node_modules, and it is removed on exit.
+ */
+export function simBundle(): Promise<string> {
+  if (bundle === null) {
+    const dir = join(REPO_ROOT, 'node_modules', '.cache', 'dnfarm');
+    mkdirSync(dir, { recursive: true });
+    const outfile = join(dir, `bench-sim-${process.pid}.mjs`);
+    process.once('exit', () => {
+      rmSync(outfile, { force: true });
+      rmSync(`${outfile}.map`, { force: true });
+    });
+    bundle = buildCli(outfile);
+  }
+  return bundle;
+}
 
 export interface SimBanner {
   url: string;
@@ -56,7 +80,7 @@ export class SimProcess {
   ) {}
 
   static async start(options: SimProcessOptions = {}): Promise<SimProcess> {
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--port', '0'];
+    const args = [await simBundle(), 'sim', '--port', '0'];
     if (options.pairs !== undefined) args.push('--pairs', String(options.pairs));
     if (options.seed !== undefined) args.push('--seed', String(options.seed));
     if (options.latencyMs !== undefined) args.push('--latency-ms', String(options.latencyMs));

@@ -4,9 +4,11 @@
  * request's parameter string exactly as sent, minus `&signature=...`.
  *
  * The digest is built by hand from precomputed constants instead of a generic typed-data encoder: it is the same
- * keccak256(0x1901 ‖ domainSeparator ‖ hashStruct) but costs one short hash per request.
+ * keccak256(0x1901 ‖ domainSeparator ‖ hashStruct), with the three hashes run by the signature kernel's Keccak
+ * (WebAssembly, a few microseconds) instead of viem's JavaScript one (about a hundred microseconds for the three).
  */
 import { concat, concatBytes, type Hex, hexToBytes, keccak256, recoverAddress, stringToBytes, toHex } from 'viem';
+import { availableSignatureKernel, SignatureKernel } from './wasm/kernel.ts';
 
 export const MAINNET_CHAIN_ID = 1666;
 export const TESTNET_CHAIN_ID = 714;
@@ -36,14 +38,28 @@ const MESSAGE_TYPE_HASH_BYTES = hexToBytes(MESSAGE_TYPE_HASH);
 const EIP712_PREFIX = new Uint8Array([0x19, 0x01]);
 const separatorBytes = new Map<number, Uint8Array>();
 
-/** The 32-byte digest the signer's key signs for the parameter string `msg`. */
-export function asterDigest(msg: string, chainId: number = MAINNET_CHAIN_ID): Hex {
-  // Hashed as bytes end to end: this runs on every signed request.
+function separatorOf(chainId: number): Uint8Array {
   let separator = separatorBytes.get(chainId);
   if (separator === undefined) {
     separator = hexToBytes(domainSeparator(chainId));
     separatorBytes.set(chainId, separator);
   }
+  return separator;
+}
+
+/** The 32-byte digest the signer's key signs for the parameter string `msg`. */
+export function asterDigest(msg: string, chainId: number = MAINNET_CHAIN_ID): Hex {
+  const separator = separatorOf(chainId);
+  const kernel = availableSignatureKernel();
+  const msgHash = kernel === null ? null : kernel.keccakText(msg);
+  if (kernel === null || msgHash === null) return asterDigestSlow(msg, separator);
+  // Each hash returns a view of the kernel's state, consumed by the next call before it is overwritten.
+  const structHash = kernel.keccakParts([MESSAGE_TYPE_HASH_BYTES, msgHash]);
+  return SignatureKernel.toHex(kernel.keccakParts([EIP712_PREFIX, separator, structHash]));
+}
+
+/** The same digest with viem's Keccak: for parameter strings longer than the kernel's buffer, or no kernel. */
+function asterDigestSlow(msg: string, separator: Uint8Array): Hex {
   const structHash = keccak256(concatBytes([MESSAGE_TYPE_HASH_BYTES, keccak256(stringToBytes(msg), 'bytes')]), 'bytes');
   return keccak256(concatBytes([EIP712_PREFIX, separator, structHash]));
 }

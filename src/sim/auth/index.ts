@@ -147,6 +147,17 @@ export class Authenticator {
     return { account: this.credentialFor(apiKeyHeader).account, scheme: 'api-key' };
   }
 
+  /**
+   * Prepares V3 checks ahead of the first request and learns the keys of `agents` (see SignerKeys.prepare). Safe
+   * to skip: everything it does otherwise happens on first use.
+   */
+  prepare(
+    agents: readonly { address: string; privateKey: `0x${string}` }[],
+    warn: (message: string) => void,
+  ): Promise<void> {
+    return this.signerKeys.prepare(agents, warn);
+  }
+
   /** Forgets every recorded nonce (simulator reset). */
   reset(): void {
     this.nonces.clear();

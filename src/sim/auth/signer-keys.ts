@@ -3,112 +3,109 @@
  *
  * Aster attributes an EIP-712 signature by recovering the signing address from it. Recovery costs two secp256k1
  * scalar multiplications, one of them by the signature's own point R, which is new every time and so gets no
- * precomputed table: about 4 ms of CPU in JavaScript, which capped the simulator at roughly 130 signed requests a
- * second. Most requests come from a handful of agent keys, so the public key of a signer that has been recovered
- * is kept, and later signatures from it are checked against that key with precomputed tables for both scalar
- * multiplications (about a sixth of the cost). Recovery stays the answer for a signer not yet known, and the
- * fallback whenever the fast check says no.
+ * precomputed table, plus a square root: several milliseconds of CPU in JavaScript. Most requests come from a
+ * handful of agent keys, so the public key of a recovered signer is kept, and later signatures from it are checked
+ * against that key by the signature kernel (wasm/kernel.ts) with fixed-base tables for G and for the key: about a
+ * tenth of a millisecond. Recovery stays the answer for a signer not yet known, and for the rare check the kernel
+ * cannot decide.
  *
  * Exactness. For a digest e and signature (r, s, v), recovery computes R = (x = r, y of parity v) and returns
  * Q = r⁻¹(s·R − e·G). With u1 = e·s⁻¹ and u2 = r·s⁻¹ (mod n): Q = P ⟺ s·R = e·G + r·P ⟺ R = u1·G + u2·P.
  * So computing R' = u1·G + u2·P and requiring x(R') = r and parity(y(R')) = v accepts exactly the signatures whose
- * recovery yields P, hence exactly those recovery attributes to P's address. This is stricter than an ECDSA verify:
- * x(R') ≡ r holds for the keys recovered with v = 0 and v = 1 alike, so a verify would accept a signature whose v
- * names another key. High-s signatures are accepted, as recovery accepts them (replays are stopped by the nonce).
+ * recovery yields P, hence exactly those recovery attributes to P's address, and refuses every other one: a wrong
+ * v, a changed digest, another key's signature. This is stricter than an ECDSA verify, which checks x only and so
+ * would accept the key recovered with the other v as well. High-s signatures are accepted, as recovery accepts them
+ * (replays are stopped by the nonce). r or s outside 1..n−1 are refused, as recovery refuses them.
  *
  * Why not `secp256k1.verify(sig, hash, key, { prehash: false, lowS: false })`: it re-parses the key on every call,
- * so no table is ever reused (it measured slower than recovery), and it cannot check v.
- *
- * Library note (@noble/curves 1.9.1, the version viem pins): a point's precomputed tables are sized for the
- * half-length scalars of the GLV endomorphism, and `multiplyUnsafe` with a table gives wrong results for full
- * 256-bit scalars. Scalars are therefore split with the curve's endomorphism first, exactly as its constant-time
- * `multiply` does, and each half (< 2¹²⁸) is multiplied with the table. A wrong product could only make the check
- * fail, never pass (it would have to land on the one point R), and a failed check falls back to recovery.
+ * so no table is ever reused (it measured slower than recovery), and it cannot check v. Node's own crypto cannot
+ * help either: its ECDSA verify hashes the data again (no prehashed digest), it cannot recover, and its secp256k1
+ * scalar multiplications measured 0.7–1.7 ms on the same machine.
  */
-import { invert, mod } from '@noble/curves/abstract/modular';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { type Hex, recoverPublicKey } from 'viem';
-import { publicKeyToAddress } from 'viem/accounts';
+import { type Hex, keccak256, recoverPublicKey, stringToBytes } from 'viem';
+import { privateKeyToAccount, publicKeyToAddress, sign } from 'viem/accounts';
+import {
+  availableSignatureKernel,
+  type CheckVerdict,
+  kernelUnavailableReason,
+  signatureKernel,
+} from './wasm/kernel.ts';
 
-type Point = InstanceType<typeof secp256k1.ProjectivePoint>;
+/** Off when the kernel failed its self-test (see `SignerKeys.prepare`): every signature is then recovered. */
+let kernelTrusted = true;
+let selfTest: Promise<void> | undefined;
 
-const Point = secp256k1.ProjectivePoint;
-const N = secp256k1.CURVE.n;
-const Fp = secp256k1.CURVE.Fp;
-const ENDO = (() => {
-  const endo = secp256k1.CURVE.endo;
-  if (endo === undefined) throw new Error('secp256k1 without its endomorphism: the fast signature check needs it');
-  return endo;
-})();
-/** wNAF window of a signer's table: 17 × 128 points (~0.3 MB), ~25 ms to build, and two-thirds fewer additions. */
-const TABLE_WINDOW = 8;
-
-/** r, s and the parity of R's y, from a canonical `0x` r‖s‖v signature with v = 27/28. */
-export interface SignatureParts {
-  r: bigint;
-  s: bigint;
-  parity: 0 | 1;
+/** Whether signatures may be checked by the kernel: it runs here and passed its self-test (or has not run it yet). */
+function kernelUsable(): boolean {
+  return kernelTrusted && availableSignatureKernel() !== null;
 }
 
-export function signatureParts(signature: Hex): SignatureParts {
-  return {
-    r: BigInt(`0x${signature.slice(2, 66)}`),
-    s: BigInt(`0x${signature.slice(66, 130)}`),
-    parity: Number.parseInt(signature.slice(130, 132), 16) === 28 ? 1 : 0,
-  };
+/** Tables kept process-wide, least recently used evicted first: each holds 4224 points (about 330 KiB). */
+const TABLE_CAPACITY = 16;
+/** Public key (uncompressed hex) → the kernel's table slot for it. Shared by every simulator of the process. */
+const tables = new Map<string, number>();
+
+/** The table of `publicKey` (uncompressed `0x04…`), built on first use; a one-off cost of a few milliseconds. */
+export function tableFor(publicKey: Hex): number {
+  const key = publicKey.toLowerCase();
+  const known = tables.get(key);
+  if (known !== undefined) {
+    tables.delete(key);
+    tables.set(key, known);
+    return known;
+  }
+  const kernel = signatureKernel();
+  if (tables.size >= TABLE_CAPACITY) {
+    const oldest = tables.entries().next();
+    if (oldest.done !== true) {
+      tables.delete(oldest.value[0]);
+      kernel.releaseTable(oldest.value[1]);
+    }
+  }
+  if (!/^0x04[0-9a-f]{128}$/.test(key)) throw new RangeError('a table needs an uncompressed public key');
+  const slot = kernel.buildTable(BigInt(`0x${key.slice(4, 68)}`), BigInt(`0x${key.slice(68)}`));
+  tables.set(key, slot);
+  return slot;
 }
 
-/** k·T for a point with a precomputed table, through the endomorphism split (see the library note above). */
-function multiplyWithTable(table: Point, k: bigint): Point {
-  const { k1neg, k1, k2neg, k2 } = ENDO.splitScalar(k);
-  let a = table.multiplyUnsafe(k1);
-  if (k1neg) a = a.negate();
-  let b = table.multiplyUnsafe(k2);
-  if (k2neg) b = b.negate();
-  // k2·λ·T = (β·x, y) of k2·T.
-  b = new Point(Fp.mul(b.px, ENDO.beta), b.py, b.pz);
-  return a.add(b);
+function tableIfBuilt(publicKey: Hex): number | undefined {
+  return tables.get(publicKey.toLowerCase());
 }
 
 /**
- * Whether recovering the signer of `digest` from `parts` would yield `key` (a point with a precomputed table): the
- * check described at the top of this file.
+ * Whether recovering the signer of `digest` from `signature` (canonical `0x` r‖s‖v, v = 27/28) would yield the key
+ * of table `slot`: the check described at the top of this file. `undecided` leaves the verdict to recovery.
  */
-export function recoversTo(key: Point, digest: bigint, parts: SignatureParts): boolean {
-  const { r, s, parity } = parts;
-  if (r <= 0n || r >= N || s <= 0n || s >= N) return false;
-  const sInverse = invert(s, N);
-  const candidate = multiplyWithTable(Point.BASE, mod(mod(digest, N) * sInverse, N)).add(
-    multiplyWithTable(key, mod(r * sInverse, N)),
-  );
-  if (candidate.equals(Point.ZERO)) return false;
-  const { x, y } = candidate.toAffine();
-  return x === r && Number(y & 1n) === parity;
+export function recoversTo(slot: number, digest: Hex, signature: Hex): CheckVerdict {
+  const sig = signature.toLowerCase();
+  const parity = sig.slice(130, 132) === '1c' ? 1 : 0;
+  return signatureKernel().check(slot, digest.slice(2).toLowerCase(), sig.slice(2, 66), sig.slice(66, 130), parity);
 }
 
 interface KnownSigner {
   /** Uncompressed public key, as recovered. */
   publicKey: Hex;
-  /** Present once the signer has signed twice: the key with its precomputed table. */
-  table?: Point;
 }
 
 export interface SignerKeysOptions {
-  /** Signers whose keys (and tables) are kept, least recently used evicted first. Default 16. */
+  /** Signers whose keys are remembered, least recently used forgotten first. Default 16. */
   capacity?: number;
+  /** The table check; `recoversTo` unless a test needs to see what happens when it cannot decide. */
+  check?: (slot: number, digest: Hex, signature: Hex) => CheckVerdict;
 }
 
 /** Counts of how signatures were attributed, for diagnostics and tests. */
 export interface VerificationCounts {
-  /** Accepted by the table check. */
+  /** Decided (accepted or refused) by the table check. */
   fast: number;
-  /** Decided by recovery (unknown signer, or a failed table check). */
+  /** Decided by recovery (a signer not known yet, or a check the kernel left undecided). */
   recovered: number;
 }
 
 export class SignerKeys {
   readonly #known = new Map<string, KnownSigner>();
   readonly #capacity: number;
+  readonly #check: (slot: number, digest: Hex, signature: Hex) => CheckVerdict;
   readonly counts: VerificationCounts = { fast: 0, recovered: 0 };
 
   constructor(options: SignerKeysOptions = {}) {
@@ -117,6 +114,38 @@ export class SignerKeys {
       throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     }
     this.#capacity = capacity;
+    this.#check = options.check ?? recoversTo;
+  }
+
+  /**
+   * Gets ready before the first request instead of during it: compiles the kernel, builds the generator's table,
+   * learns the keys of `agents` (the simulator's own demo agent: their first requests then need no recovery),
+   * warms up recovery, and once per process checks the kernel against recovery on a real signature: a wrong
+   * verdict there turns the fast path off for the process (and `warn` says so), so a broken kernel can slow the
+   * simulator down but never accept or refuse a signature that recovery would not.
+   */
+  async prepare(
+    agents: readonly { address: string; privateKey: Hex }[],
+    warn: (message: string) => void,
+  ): Promise<void> {
+    if (availableSignatureKernel() === null) {
+      warn(`no signature kernel (${kernelUnavailableReason()}): every V3 signature will be recovered`);
+      return;
+    }
+    const first = agents[0];
+    for (const agent of agents) {
+      const publicKey = privateKeyToAccount(agent.privateKey).publicKey;
+      tableFor(publicKey);
+      this.#touch(agent.address.toLowerCase(), { publicKey });
+    }
+    if (first !== undefined) {
+      selfTest ??= kernelSelfTest(first.privateKey).then((problem) => {
+        if (problem === null) return;
+        kernelTrusted = false;
+        warn(`signature kernel self-test failed (${problem}): every V3 signature will be recovered instead`);
+      });
+      await selfTest;
+    }
   }
 
   /**
@@ -125,10 +154,14 @@ export class SignerKeys {
    */
   async signedBy(digest: Hex, signature: Hex, signer: string): Promise<boolean> {
     const known = this.#known.get(signer);
-    if (known?.table !== undefined && this.#fastCheck(known.table, digest, signature)) {
-      this.#touch(signer, known);
-      this.counts.fast++;
-      return true;
+    const slot = known === undefined || !kernelUsable() ? undefined : tableIfBuilt(known.publicKey);
+    if (known !== undefined && slot !== undefined) {
+      const verdict = this.#check(slot, digest, signature);
+      if (verdict !== 'undecided') {
+        this.counts.fast++;
+        if (verdict === 'valid') this.#touch(signer, known);
+        return verdict === 'valid';
+      }
     }
     this.counts.recovered++;
     let publicKey: Hex;
@@ -142,28 +175,14 @@ export class SignerKeys {
     return true;
   }
 
-  /** The table check; any failure inside the curve library counts as "no" and leaves the verdict to recovery. */
-  #fastCheck(table: Point, digest: Hex, signature: Hex): boolean {
-    try {
-      return recoversTo(table, BigInt(digest), signatureParts(signature));
-    } catch {
-      return false;
-    }
-  }
-
-  /** A signer recovered once is remembered; on its second recovery its table is built (a one-off cost). */
+  /**
+   * A signer recovered once is remembered; when it is recovered again with the same key its table is built (a
+   * one-off cost), so one-off signers never cost a table.
+   */
   #learn(signer: string, publicKey: Hex): void {
     const known = this.#known.get(signer);
-    if (known === undefined || known.publicKey !== publicKey) {
-      this.#touch(signer, { publicKey });
-      return;
-    }
-    if (known.table === undefined) {
-      const table = Point.fromHex(publicKey.slice(2));
-      secp256k1.utils.precompute(TABLE_WINDOW, table);
-      known.table = table;
-    }
-    this.#touch(signer, known);
+    if (known !== undefined && known.publicKey === publicKey && kernelUsable()) tableFor(publicKey);
+    this.#touch(signer, { publicKey });
   }
 
   #touch(signer: string, entry: KnownSigner): void {
@@ -174,4 +193,27 @@ export class SignerKeys {
       if (oldest.done !== true) this.#known.delete(oldest.value);
     }
   }
+}
+
+/**
+ * The kernel's verdicts on one genuine signature and two altered ones, against recovery's; null when they agree.
+ * Running it also warms up recovery (the curve library builds its own tables on first use).
+ */
+async function kernelSelfTest(privateKey: Hex): Promise<string | null> {
+  const digest = keccak256(stringToBytes('dnfarm simulator signature kernel self-test'));
+  const signature = (await sign({ hash: digest, privateKey, to: 'hex' })) as Hex;
+  const publicKey = await recoverPublicKey({ hash: digest, signature });
+  const slot = tableFor(publicKey);
+  const otherV = `${signature.slice(0, 130)}${signature.endsWith('1b') ? '1c' : '1b'}` as Hex;
+  const otherDigest = keccak256(digest);
+  const cases: [string, Hex, Hex, CheckVerdict][] = [
+    ['genuine', digest, signature, 'valid'],
+    ['other v', digest, otherV, 'invalid'],
+    ['other digest', otherDigest, signature, 'invalid'],
+  ];
+  for (const [name, hash, sig, expected] of cases) {
+    const verdict = recoversTo(slot, hash, sig);
+    if (verdict !== expected) return `${name}: ${verdict}, expected ${expected}`;
+  }
+  return null;
 }

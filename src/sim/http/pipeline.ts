@@ -15,6 +15,7 @@ import { AsterApiError, apiErrors } from './api-error.ts';
 import type { HandlerContext } from './context.ts';
 import { parseRequestParams, type RequestParams } from './params.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import { RawJson } from './raw-json.ts';
 import type { RequestLog, RequestLogEntry } from './request-log.ts';
 import type { ResolvedRoute, RouteAction } from './routes.ts';
 
@@ -61,6 +62,15 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Whether the request announces a body. A request without one (every GET the clients send) is answered without
+ * waiting for its end-of-stream: Node discards the empty remainder when the response finishes.
+ */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -68,7 +78,7 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   if (res.writableEnded || res.destroyed) return;
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json;charset=UTF-8',
     'Content-Length': Buffer.byteLength(text),
@@ -110,17 +120,17 @@ export class Pipeline {
     const method = req.method ?? 'GET';
     const route = this.deps.routes.get(`${method} ${path}`);
     const headers: Record<string, string> = {};
-    const finish = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+    const finish = (status: number, body: unknown, extra?: Record<string, string>) => {
       entry.status = status;
       if (status >= 400 && typeof body === 'object' && body !== null && 'code' in body) {
         entry.code = Number((body as { code: unknown }).code);
       }
       entry.durationMs =
         Math.round((performance.timeOrigin + performance.now() - entry.arrivalWallUs / 1000) * 1000) / 1000;
-      sendJson(res, status, body, { ...headers, ...extra });
+      sendJson(res, status, body, extra === undefined ? headers : { ...headers, ...extra });
     };
     try {
-      const rawBody = await readBody(req);
+      const rawBody = hasBody(req) ? await readBody(req) : '';
       if (!route) {
         entry.endpoint = 'unknown';
         const error = this.deps.knownPaths.has(path)

@@ -16,6 +16,58 @@ export function quantize(value: number, step: Decimal, rounding: Rounding): Deci
   return step.times(n);
 }
 
+/**
+ * A step that is a power of ten (every synthetic tick and lot size, and real ones), kept with its float value and
+ * exponent so that prices and quantities can be computed as integer multiples in float arithmetic and turned into
+ * Decimals only when read. Values are exactly those of `quantize`: the same float ratio and rounding pick the same
+ * multiple, and a multiple's float (`gridNumber`) is the correctly rounded value of the exact decimal, as
+ * `Decimal.toNumber()` is.
+ */
+export interface PowerGrid {
+  step: Decimal;
+  value: number;
+  exponent: number;
+}
+
+const grids = new WeakMap<Decimal, PowerGrid | null>();
+
+/** The grid of `step` when it is 10^k for |k| ≤ 22 (so 10^|k| is an exact float), else null. */
+export function powerGrid(step: Decimal): PowerGrid | null {
+  let grid = grids.get(step);
+  if (grid === undefined) {
+    const exponent = step.isZero() ? 0 : step.e;
+    grid =
+      !step.isZero() && Math.abs(exponent) <= 22 && step.equals(powerOfTen(exponent))
+        ? { step, value: step.toNumber(), exponent }
+        : null;
+    grids.set(step, grid);
+  }
+  return grid;
+}
+
+/** The multiple of the grid step that `quantize(value, step, rounding)` picks. */
+export function gridUnits(value: number, grid: PowerGrid, rounding: Rounding): number {
+  const ratio = value / grid.value;
+  return rounding === 'floor'
+    ? Math.floor(ratio + 1e-9)
+    : rounding === 'ceil'
+      ? Math.ceil(ratio - 1e-9)
+      : Math.round(ratio);
+}
+
+/** units × step as an exact Decimal. */
+export function gridDecimal(units: number, grid: PowerGrid): Decimal {
+  return new Decimal(`${units}e${grid.exponent}`);
+}
+
+/**
+ * units × step as the nearest float: one correctly rounded IEEE operation on two exact floats (an integer below
+ * 2^53 and 10^|k|), hence the same float as parsing the exact decimal.
+ */
+export function gridNumber(units: number, grid: PowerGrid): number {
+  return grid.exponent >= 0 ? units * 10 ** grid.exponent : units / 10 ** -grid.exponent;
+}
+
 /** 10^exponent, exactly. */
 export function powerOfTen(exponent: number): Decimal {
   return new Decimal(10).pow(exponent);

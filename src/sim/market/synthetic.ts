@@ -12,13 +12,14 @@
  * - mark = index × (1 + basis), the basis following the premium (plus an offset for dislocated pairs);
  * - books around spot and perp mids with the instrument's spread; 24 h volumes drifting around their level.
  *
- * Every value is a pure function of (seed, instrument, time), so the path does not depend on how it is sampled.
+ * Every value is a pure function of (seed, instrument, time), so the path does not depend on how it is sampled. The
+ * market moves in steps of `tickMs` (default 1 s): a time inside a step reads the state at the step's end.
  */
 import { Decimal } from '../../domain/decimal.ts';
 import type { FundingRateRecord } from '../../domain/market.ts';
 import { hashUniform } from '../random.ts';
 import { buildBook } from './book.ts';
-import { filtersFor, quantize, SPOT_MAX_NOTIONAL } from './grid.ts';
+import { filtersFor, gridDecimal, gridUnits, powerGrid, quantize, type Rounding, SPOT_MAX_NOTIONAL } from './grid.ts';
 import { brownian, stationary } from './noise.ts';
 import type {
   DepthBook,
@@ -46,11 +47,19 @@ export interface SyntheticOptions {
   bookLevels?: number;
   /** Days of settled funding available before `startMs`. Default 30. */
   historyDays?: number;
+  /**
+   * The market moves in steps of this many simulator ms (prices, books, volumes, predicted funding), as Aster
+   * publishes mark prices once a second; within a step every reader sees the same state, so it is computed once
+   * however many requests and streams ask (100 symbols cost milliseconds). Default 1000; 1 makes every
+   * millisecond a step.
+   */
+  tickMs?: number;
 }
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const DEFAULT_START_MS = Date.UTC(2025, 5, 1);
+const DEFAULT_TICK_MS = 1000;
 /** Aster's interest component per 8 h and the ±0.05 % clamp of the funding formula. */
 const INTEREST_8H = 0.0001;
 const CLAMP_8H = 0.0005;
@@ -71,16 +80,27 @@ export class SyntheticMarketSource implements MarketSource {
   private readonly spotDefBySymbol = new Map<string, SimMarketDef>();
   private readonly perpDefBySymbol = new Map<string, SimMarketDef>();
   private readonly bySymbol = new Map<string, InstrumentSpec>();
+  /** Per instrument, what every update needs and never changes: its symbol and definitions. */
+  private readonly listed: { spec: InstrumentSpec; symbol: string; spot?: SimMarketDef; perp?: SimMarketDef }[] = [];
+  /** A tenth of each perp tick: marks and index prices carry one more digit than the book. */
+  private readonly fineTicks = new Map<string, Decimal>();
   /** Anchors the price walk so each instrument starts at its reference price. */
   private readonly walkOrigin = new Map<number, number>();
   private readonly premiumCache = new Map<number, number>();
+  private readonly tickMs: number;
   private lastMs: number;
+  /** The state of the current step, returned again until the clock reaches the next one. */
+  private current: MarketState | undefined;
 
   constructor(options: SyntheticOptions = {}) {
     this.seed = (options.seed ?? 1) >>> 0;
     this.startMs = options.startMs ?? DEFAULT_START_MS;
     this.bookLevels = options.bookLevels ?? 20;
     this.historyDays = options.historyDays ?? 30;
+    this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
+    if (!Number.isSafeInteger(this.tickMs) || this.tickMs < 1) {
+      throw new RangeError(`tickMs must be a positive integer, got ${this.tickMs}`);
+    }
     const pairs = options.pairs ?? 24;
     this.instruments = drawUniverse({
       seed: this.seed,
@@ -92,16 +112,21 @@ export class SyntheticMarketSource implements MarketSource {
       const symbol = symbolOf(spec);
       this.bySymbol.set(symbol, spec);
       this.walkOrigin.set(spec.index, brownian(this.seed, key(spec, PROCESS.price), this.startMs, 1000, 13));
+      const entry: (typeof this.listed)[number] = { spec, symbol };
       if (spec.hasSpot) {
         const def = definition(spec, 'spot');
         this.spotDefs.push(def);
         this.spotDefBySymbol.set(symbol, def);
+        entry.spot = def;
       }
       if (spec.hasPerp) {
         const def = definition(spec, 'perp');
         this.perpDefs.push(def);
         this.perpDefBySymbol.set(symbol, def);
+        this.fineTicks.set(symbol, def.filters.tickSize.div(10));
+        entry.perp = def;
       }
+      this.listed.push(entry);
     }
     this.lastMs = this.startMs;
   }
@@ -113,13 +138,22 @@ export class SyntheticMarketSource implements MarketSource {
   advance(toMs: number): MarketState {
     if (toMs < this.lastMs) throw new RangeError(`market time cannot go back from ${this.lastMs} to ${toMs}`);
     this.lastMs = toMs;
+    // Steps end on multiples of tickMs: every funding boundary (a whole hour) is a step's last instant, so the
+    // rate settling there is what that step shows, and the next instant already belongs to the new interval.
+    const rest = toMs % this.tickMs;
+    const stepMs = rest === 0 ? toMs : toMs - rest + this.tickMs;
+    if (this.current !== undefined && this.current.timeMs === stepMs) return this.current;
+    this.current = this.stateAt(stepMs);
+    return this.current;
+  }
+
+  private stateAt(toMs: number): MarketState {
     const spot = new Map<string, SpotQuote>();
     const perp = new Map<string, PerpQuote>();
-    for (const spec of this.instruments) {
-      const symbol = symbolOf(spec);
+    for (const { spec, symbol, spot: spotDef, perp: perpDef } of this.listed) {
       const index = this.indexPrice(spec, toMs);
-      if (spec.hasSpot) spot.set(symbol, this.spotQuote(spec, symbol, index, toMs));
-      if (spec.hasPerp) perp.set(symbol, this.perpQuote(spec, symbol, index, toMs));
+      if (spotDef) spot.set(symbol, this.spotQuote(spec, spotDef, symbol, index, toMs));
+      if (perpDef) perp.set(symbol, this.perpQuote(spec, perpDef, symbol, index, toMs));
     }
     return { timeMs: toMs, spot, perp };
   }
@@ -224,8 +258,7 @@ export class SyntheticMarketSource implements MarketSource {
     );
   }
 
-  private spotQuote(spec: InstrumentSpec, symbol: string, index: number, tMs: number): SpotQuote {
-    const def = this.spotDefBySymbol.get(symbol) as SimMarketDef;
+  private spotQuote(spec: InstrumentSpec, def: SimMarketDef, symbol: string, index: number, tMs: number): SpotQuote {
     const mid = index * (1 + 0.00003 * stationary(this.seed, key(spec, PROCESS.spotMid), tMs, 1000, 3));
     const market = this.marketData(spec, def, mid, spec.spotQuoteVolume, 0, tMs);
     return {
@@ -239,12 +272,11 @@ export class SyntheticMarketSource implements MarketSource {
     };
   }
 
-  private perpQuote(spec: InstrumentSpec, symbol: string, index: number, tMs: number): PerpQuote {
-    const def = this.perpDefBySymbol.get(symbol) as SimMarketDef;
+  private perpQuote(spec: InstrumentSpec, def: SimMarketDef, symbol: string, index: number, tMs: number): PerpQuote {
     const markValue = index * (1 + this.basis(spec, tMs));
     const mid = markValue * (1 + 0.00003 * stationary(this.seed, key(spec, PROCESS.perpMid), tMs, 1000, 3));
     const market = this.marketData(spec, def, mid, spec.perpQuoteVolume, 1, tMs);
-    const fine = def.filters.tickSize.div(10);
+    const fine = this.fineTicks.get(symbol) as Decimal;
     const intervalMs = spec.fundingIntervalHours * HOUR_MS;
     // At a boundary instant the rate shown is the one settling there.
     const boundary = tMs % intervalMs === 0 ? tMs : (Math.floor(tMs / intervalMs) + 1) * intervalMs;
@@ -261,8 +293,8 @@ export class SyntheticMarketSource implements MarketSource {
       lastPrice: market.lastPrice,
       volume24h: market.volume24h,
       quoteVolume24h: market.quoteVolume24h,
-      markPrice: quantize(markValue, fine, 'round'),
-      indexPrice: quantize(index, fine, 'round'),
+      markPrice: onGrid(markValue, fine, 'round'),
+      indexPrice: onGrid(index, fine, 'round'),
       get fundingRate(): Decimal {
         return rateOf();
       },
@@ -280,26 +312,36 @@ export class SyntheticMarketSource implements MarketSource {
   ): { lastPrice: Decimal; volume24h: Decimal; quoteVolume24h: Decimal; book: () => DepthBook } {
     const drift = stationary(this.seed, key(spec, PROCESS.volume) + marketKey * 977, tMs, HOUR_MS, 3);
     const quoteVolume = quoteVolumeLevel * Math.exp(0.25 * drift);
-    const shape = {
-      halfSpread: spec.halfSpread,
-      levelGap: Math.max(spec.halfSpread, 0.0003),
-      topLevelNotional: Math.max(2_000, quoteVolumeLevel * 0.0004),
-      levels: this.bookLevels,
-      tickSize: def.filters.tickSize,
-      stepSize: def.filters.stepSize,
-    };
-    const bookKey = key(spec, PROCESS.book) * 2 + marketKey;
     let book: DepthBook | undefined;
     return {
-      lastPrice: quantize(mid, def.filters.tickSize, 'round'),
-      volume24h: quantize(quoteVolume / mid, def.filters.stepSize, 'round'),
+      lastPrice: onGrid(mid, def.filters.tickSize, 'round'),
+      volume24h: onGrid(quoteVolume / mid, def.filters.stepSize, 'round'),
       quoteVolume24h: new Decimal(quoteVolume.toFixed(2)),
       book: () => {
-        book ??= buildBook(mid, shape, this.seed, bookKey, tMs);
+        book ??= buildBook(
+          mid,
+          {
+            halfSpread: spec.halfSpread,
+            levelGap: Math.max(spec.halfSpread, 0.0003),
+            topLevelNotional: Math.max(2_000, quoteVolumeLevel * 0.0004),
+            levels: this.bookLevels,
+            tickSize: def.filters.tickSize,
+            stepSize: def.filters.stepSize,
+          },
+          this.seed,
+          key(spec, PROCESS.book) * 2 + marketKey,
+          tMs,
+        );
         return book;
       },
     };
   }
+}
+
+/** `quantize`, through the cheaper integer path when the step is a power of ten (same value either way). */
+function onGrid(value: number, step: Decimal, rounding: Rounding): Decimal {
+  const grid = powerGrid(step);
+  return grid === null ? quantize(value, step, rounding) : gridDecimal(gridUnits(value, grid, rounding), grid);
 }
 
 function symbolOf(spec: InstrumentSpec): string {

@@ -33,11 +33,15 @@ export interface SimMarketDef {
   liquidationFeeRate: Decimal;
 }
 
+/**
+ * One price level. A source may compute the fields when they are read (prototype getters): copy a level by naming
+ * its fields, never by spreading it.
+ */
 export interface BookLevel {
   /** On the symbol's tick grid. */
-  price: Decimal;
+  readonly price: Decimal;
   /** On the symbol's step grid, > 0. */
-  qty: Decimal;
+  readonly qty: Decimal;
 }
 
 /** Bids descending, asks ascending; best prices first. */

@@ -11,14 +11,43 @@ export function padded(value: Decimal, places: number): string {
   return value.decimalPlaces() > places ? value.toFixed() : value.toFixed(places);
 }
 
+/** Strings already made for a Decimal, by places. */
+const formatted = new WeakMap<Decimal, string[]>();
+
+/**
+ * `padded`, remembered per Decimal instance. Market data is shared: within one market step every all-symbols
+ * request (and every stream) formats the same price and size objects, so each is written once. Decimals are
+ * immutable, so a remembered string never goes stale; it goes away with its Decimal.
+ */
+export function paddedOnce(value: Decimal, places: number): string {
+  let byPlaces = formatted.get(value);
+  if (byPlaces === undefined) {
+    byPlaces = [];
+    formatted.set(value, byPlaces);
+  }
+  let text = byPlaces[places];
+  if (text === undefined) {
+    text = padded(value, places);
+    byPlaces[places] = text;
+  }
+  return text;
+}
+
 /** Plain decimal string without padding ("0.001", "100000"). */
 export function plain(value: Decimal): string {
   return value.toFixed();
 }
 
-/** Decimal places of a tick or step size ("0.0100" → 2, "1" → 0). */
+const sizePlaces = new WeakMap<Decimal, number>();
+
+/** Decimal places of a tick or step size ("0.0100" → 2, "1" → 0); remembered per (immutable) Decimal. */
 export function placesOf(size: Decimal): number {
-  return size.isZero() ? 0 : size.decimalPlaces();
+  let places = sizePlaces.get(size);
+  if (places === undefined) {
+    places = size.isZero() ? 0 : size.decimalPlaces();
+    sizePlaces.set(size, places);
+  }
+  return places;
 }
 
 /** Balances and PnL: 8 places, as Aster prints them. */

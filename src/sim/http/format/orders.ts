@@ -16,15 +16,16 @@ import { money, padded } from './numbers.ts';
 export type OrderView = 'post' | 'query' | 'cancel';
 
 function acceptedState(order: SimOrder): SimOrder {
-  return {
-    ...order,
-    status: 'NEW',
+  // Object.assign instead of a spread followed by more keys: V8 makes the latter a slow dictionary object (tens of
+  // microseconds per order response).
+  return Object.assign({}, order, {
+    status: 'NEW' as const,
     executedQty: ZERO,
     cumQuote: ZERO,
     avgPrice: ZERO,
     origQty: order.origQty.isZero() && !order.executedQty.isZero() ? order.executedQty : order.origQty,
     updateTimeMs: order.timeMs,
-  };
+  });
 }
 
 export function futuresOrderBody(order: SimOrder, places: SymbolPlaces, view: OrderView, ack = false): unknown {

@@ -4,12 +4,11 @@ import { definitionOf, type HandlerContext, placesOf, unwrap } from '../context.
 import {
   bookTickerBody,
   depthBody,
+  exchangeInfoJson,
   fundingInfoBody,
   fundingRateBody,
-  futuresExchangeInfo,
   premiumIndexBody,
   priceTickerBody,
-  spotExchangeInfo,
   ticker24hBody,
 } from '../format/market.ts';
 import { optional, optionalInt, required } from '../params.ts';
@@ -24,9 +23,13 @@ export const time = (ctx: HandlerContext): unknown => ({ serverTime: ctx.serverT
 
 export function exchangeInfo(ctx: HandlerContext): unknown {
   const defs = ctx.engine.definitions();
-  return ctx.market === 'perp'
-    ? futuresExchangeInfo(defs.perp, ctx.rateLimitRules, ctx.serverTimeMs, ctx.onboardMs)
-    : spotExchangeInfo(defs.spot, ctx.rateLimitRules, ctx.serverTimeMs);
+  return exchangeInfoJson(
+    ctx.market,
+    ctx.market === 'perp' ? defs.perp : defs.spot,
+    ctx.rateLimitRules,
+    ctx.serverTimeMs,
+    ctx.onboardMs,
+  );
 }
 
 /** Depth weight by limit, as documented: ≤50 → 2, 100 → 5, 500 → 10, 1000 → 20. */
