@@ -27,5 +27,6 @@ ENV DNFARM_DATA_DIR=/data
 # Healthy while the bot's loop keeps writing its heartbeat into the store (see `dnfarm status --health`).
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 \
   CMD ["node", "dist/dnfarm.mjs", "status", "--health", "--data-dir", "/data"]
-ENTRYPOINT ["node", "dist/dnfarm.mjs"]
+# The heap bounds keep a months-long process small (see "Performance" in the README); the same as `npm start`.
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--max-old-space-size=96", "dist/dnfarm.mjs"]
 CMD ["run", "--data-dir", "/data", "--config", "/config/dnfarm.config.json"]

@@ -1,11 +1,11 @@
 /**
  * Memory of the bot over a 30-simulated-day run: `dnfarm run` in sim mode (the embedded simulator in the same
- * process, as `npm start`), its clock moved ahead while the loop sleeps, so that every jump wakes one check
- * iteration and crosses funding settlements; positions open, collect funding, rotate and close as the strategy
- * decides. RSS is read from /proc after every iteration.
+ * process, as `npm start`: the bundled CLI, with the start script's Node options), its clock moved ahead while the
+ * loop sleeps, so that every jump wakes one check iteration and crosses funding settlements; positions open,
+ * collect funding, rotate and close as the strategy decides. RSS is read from /proc after every iteration.
  *
  * Figures: RSS after the first iteration ("at start"), RSS at the end of the run, and the growth from simulated
- * day 1 (steady state: startup allocations done) to the last day, as the median of each day's samples.
+ * day 1 (steady state: startup allocations done) to the last day, as the median of each day's eight samples.
  */
 
 import { BotProcess } from '../lib/bot-process.ts';
@@ -26,11 +26,11 @@ export async function measureRss(): Promise<FigureResult[]> {
   progress(
     `rss: dnfarm run (sim mode, embedded simulator) for ${DAYS} simulated days, ${JUMP_MS / 3_600_000} h per jump`,
   );
-  const bot = BotProcess.start({ logging: { level: 'warn' } });
+  const bot = await BotProcess.start({ logging: { level: 'warn' } });
   try {
     await bot.idle(120_000);
     const startRss = bot.rssMiB();
-    const samples: { day: number; rss: number }[] = [];
+    const samples: { simulatedMs: number; rss: number }[] = [];
     const wallStart = Date.now();
     let lastReport = 0;
     let simulatedMs = 0;
@@ -40,7 +40,7 @@ export async function measureRss(): Promise<FigureResult[]> {
       simulatedMs += JUMP_MS;
       await bot.until(() => bot.count('iteration_started') > before, 'the woken iteration', 60_000);
       await bot.idle(120_000);
-      samples.push({ day: Math.floor(simulatedMs / DAY_MS), rss: bot.rssMiB() });
+      samples.push({ simulatedMs, rss: bot.rssMiB() });
       if (Date.now() - lastReport > 5_000) {
         lastReport = Date.now();
         progress(`rss: day ${round(simulatedMs / DAY_MS, 1)}/${DAYS}, ${round(bot.rssMiB(), 1)} MiB`);
@@ -50,13 +50,15 @@ export async function measureRss(): Promise<FigureResult[]> {
     const opens = bot.count('open_completed');
     const closes = bot.count('close_completed');
     const fundings = bot.count('funding_received');
-    const dayRss = (day: number) => samples.filter((s) => s.day === day).map((s) => s.rss);
-    const lastDay = Math.max(...samples.map((s) => s.day));
-    const day1 = dayRss(1);
-    const last = dayRss(lastDay);
+    // Day 1 is simulated hours [24, 48): the start-up allocations are done. The last day is the run's last 24
+    // simulated hours, eight samples (bucketing by whole days would leave the final day a single sample).
+    const day1 = samples.filter((s) => Math.floor(s.simulatedMs / DAY_MS) === 1).map((s) => s.rss);
+    const last = samples.filter((s) => s.simulatedMs > simulatedMs - DAY_MS).map((s) => s.rss);
+    const lastDay = Math.ceil(simulatedMs / DAY_MS);
     const endRss = samples.at(-1)?.rss ?? startRss;
     const peak = Math.max(startRss, ...samples.map((s) => s.rss));
-    const run = `${round(days, 1)} simulated days in ${round((Date.now() - wallStart) / 1000, 0)} s: ${samples.length} iterations, ${opens} opens, ${closes} closes, ${fundings} funding payments; peak ${round(peak, 1)} MiB`;
+    const options = bot.nodeOptions.length === 0 ? 'no Node options' : `node ${bot.nodeOptions.join(' ')}`;
+    const run = `${round(days, 1)} simulated days in ${round((Date.now() - wallStart) / 1000, 0)} s: ${samples.length} iterations, ${opens} opens, ${closes} closes, ${fundings} funding payments; peak ${round(peak, 1)} MiB; ${options} (as npm start)`;
     const results: FigureResult[] = [
       atMost('RSS at start (after the first iteration)', round(startRss, 1), RSS_TARGET_MIB, 'MiB'),
       atMost(`RSS after ${round(days, 1)} simulated days`, round(endRss, 1), RSS_TARGET_MIB, 'MiB', run),

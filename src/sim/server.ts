@@ -13,7 +13,7 @@ import { describeError } from '../errors.ts';
 import { DEMO_CREDENTIALS, type DemoCredentials, demoApiKeys } from './auth/demo.ts';
 import { type ApiKeyCredential, Authenticator } from './auth/index.ts';
 import { SimClock } from './clock.ts';
-import { SimEngine } from './engine/index.ts';
+import { SimEngine, type SimRetention } from './engine/index.ts';
 import { type FaultConfig, FaultInjector, formatFaultSpec, parseFaultSpec } from './faults/index.ts';
 import { OverridableMarketSource } from './faults/market-overrides.ts';
 import { handleControl } from './http/control.ts';
@@ -61,6 +61,17 @@ export interface SimulatorOptions {
   rateLimits?: Partial<RateLimitConfig> | false;
   /** Request-log capacity (entries kept). Default 20 000. */
   requestLogCapacity?: number;
+  /**
+   * Market reads at most once per this many ms of simulated time (see `EXCHANGE_MARKET_STEP_MS`). Default 0: the
+   * market is recomputed at every read, which tests that move prices by hand rely on.
+   */
+  marketStepMs?: number;
+  /**
+   * Bound on the history the engine keeps (finished orders, trades, income, ledger folded into opening entries;
+   * see `EXCHANGE_RETENTION`). Default: everything is kept, which audits and short-lived tests rely on; a simulator
+   * that serves a bot for months should set it.
+   */
+  retention?: SimRetention;
   /** Wall ms between background steps (market advance, stream cadence, expiries). Default 50. */
   pumpIntervalMs?: number;
   ws?: WsOptions;
@@ -134,7 +145,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   const initialUsdt = options.initialUsdt === undefined ? undefined : dec(options.initialUsdt);
   const newEngine = () =>
-    new SimEngine({ source: market, clock, ...(initialUsdt === undefined ? {} : { initialUsdt }) });
+    new SimEngine({
+      source: market,
+      clock,
+      ...(initialUsdt === undefined ? {} : { initialUsdt }),
+      ...(options.marketStepMs === undefined ? {} : { marketStepMs: options.marketStepMs }),
+      ...(options.retention === undefined ? {} : { retention: options.retention }),
+    });
   let engine = newEngine();
   const startFaults = initialFaults(options);
   const faults = new FaultInjector(seed, startFaults);
@@ -306,6 +323,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   pump();
 
   let closed = false;
+  // Right after start, before clients arrive: the V3 signature kernel and the demo agent's key table (a first
+  // request would otherwise pay for them).
+  const prepareTimer = setTimeout(() => {
+    if (closed) return;
+    auth
+      .prepare(
+        [{ address: DEMO_CREDENTIALS.v3.signer, privateKey: DEMO_CREDENTIALS.v3.privateKey as `0x${string}` }],
+        warn,
+      )
+      .catch((error: unknown) => warn(`preparing signature checks failed: ${describeError(error)}`));
+  }, 0);
+  prepareTimer.unref();
   const handle: SimulatorHandle = {
     url: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}`,
@@ -333,6 +362,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (closed) return;
       closed = true;
       clearInterval(pumpTimer);
+      clearTimeout(prepareTimer);
       for (const res of hanging) res.destroy();
       hanging.clear();
       await ws.close();

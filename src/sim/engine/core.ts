@@ -7,7 +7,7 @@ import { type Decimal, ZERO } from '../../domain/decimal.ts';
 import type { FundingRateRecord, MarketKind } from '../../domain/market.ts';
 import type { BookLevel, MarketSource, MarketState, PerpQuote, SimMarketDef, SpotQuote } from '../market/types.ts';
 import { AccountState } from './account.ts';
-import type { SimEvent } from './index.ts';
+import type { SimEvent, SimRetention } from './index.ts';
 import { Ledger, type LedgerReason, type LedgerWallet } from './ledger.ts';
 
 export interface CoreSettings {
@@ -15,6 +15,9 @@ export interface CoreSettings {
   maintenanceMarginRate: Decimal;
   liquidationFeeRate: Decimal | undefined;
   clientTranIdWindowMs: number;
+  /** 0: the market is re-read at every instant; else clock-driven reads land on multiples of this. */
+  marketStepMs: number;
+  retention: SimRetention | undefined;
 }
 
 interface MutableBook {
@@ -39,7 +42,11 @@ export class EngineCore {
   /** The next funding boundary per perp symbol. */
   readonly nextFundingMs = new Map<string, number>();
   state: MarketState;
+  /** The instant `state` was read from the source (at most `nowMs`; behind it between stepped updates). */
+  marketTimeMs: number;
   nowMs: number;
+  /** When the last housekeeping pass ran (see retention.ts). */
+  housekeptMs: number;
   updateId = 1;
   /** Books of the current update that fills have taken depth from; the rest are read from the state. */
   private readonly consumed = new Map<string, MutableBook>();
@@ -60,6 +67,8 @@ export class EngineCore {
       this.nextFundingMs.set(def.symbol, (Math.floor(startMs / intervalMs) + 1) * intervalMs);
     }
     this.nowMs = startMs;
+    this.housekeptMs = startMs;
+    this.marketTimeMs = startMs;
     this.state = source.advance(startMs);
   }
 
@@ -133,8 +142,9 @@ export class EngineCore {
   // ------------------------------------------------------------ market
 
   /** Replaces the current state with a fresh market update: liquidity taken from the old books is back. */
-  applyState(state: MarketState): void {
+  applyState(state: MarketState, readAtMs: number): void {
     this.state = state;
+    this.marketTimeMs = readAtMs;
     this.consumed.clear();
     this.updateId++;
   }

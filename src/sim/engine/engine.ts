@@ -45,6 +45,7 @@ import { placePerpOrder } from './perp-orders.ts';
 import { maxNotionalFor } from './positions.ts';
 import { selectRange } from './query.ts';
 import { fail, ok, rejections } from './rejections.ts';
+import { HOUSEKEEPING_INTERVAL_MS, keepHouse, validateRetention } from './retention.ts';
 import { placeSpotOrder } from './spot-orders.ts';
 import { triggerStops } from './stops.ts';
 import { transfer } from './transfers.ts';
@@ -52,6 +53,11 @@ import { futuresAccountView, positionRows, spotAccountView } from './views.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_LEVERAGE = 125;
+/**
+ * A market step for a simulator serving clients over the network: the cadence of a fast exchange feed (Aster's
+ * depth streams update every 100 ms), far below what a client can observe between two of its own requests.
+ */
+export const EXCHANGE_MARKET_STEP_MS = 100;
 /** Orders that ended without a fill are forgotten after this long, as Aster forgets them. */
 const UNFILLED_ORDER_RETENTION_MS = 7 * DAY_MS;
 
@@ -64,6 +70,10 @@ export class SimEngine implements SimExchange {
   constructor(options: SimEngineOptions) {
     this.clock = options.clock;
     const startMs = Math.max(options.clock.nowMs(), options.source.startMs);
+    const marketStepMs = options.marketStepMs ?? 0;
+    if (!Number.isSafeInteger(marketStepMs) || marketStepMs < 0) {
+      throw new RangeError(`marketStepMs must be an integer >= 0, got ${marketStepMs}`);
+    }
     this.core = new EngineCore(
       options.source,
       {
@@ -71,6 +81,8 @@ export class SimEngine implements SimExchange {
         maintenanceMarginRate: options.maintenanceMarginRate ?? new Decimal('0.005'),
         liquidationFeeRate: options.liquidationFeeRate,
         clientTranIdWindowMs: options.clientTranIdWindowMs ?? 7 * DAY_MS,
+        marketStepMs,
+        retention: options.retention === undefined ? undefined : validateRetention(options.retention),
       },
       startMs,
     );
@@ -91,8 +103,9 @@ export class SimEngine implements SimExchange {
     const core = this.core;
     const before = core.nowMs;
     this.moveTo(this.clock.nowMs());
-    // Moving forward already read the source; at the same instant, read it again.
-    if (core.nowMs === before) this.marketUpdate(core.nowMs);
+    // Moving forward may already have read the source at this instant; otherwise (same instant, or a stepped
+    // market last read earlier) read it now.
+    if (core.nowMs === before || core.marketTimeMs !== core.nowMs) this.marketUpdate(core.nowMs);
     this.deliver();
   }
 
@@ -103,7 +116,10 @@ export class SimEngine implements SimExchange {
     };
   }
 
-  /** Steps through every funding boundary before `timeMs` so each settles at its own instant and mark. */
+  /**
+   * Steps through every funding boundary before `timeMs` so each settles at its own instant and mark, then reads
+   * the market at `timeMs` (with a market step: at the last multiple of the step, if not read there yet).
+   */
   private moveTo(timeMs: number): void {
     const core = this.core;
     if (timeMs <= core.nowMs) return;
@@ -120,13 +136,17 @@ export class SimEngine implements SimExchange {
       }
       checkLiquidations(core);
     }
-    if (timeMs > core.nowMs) this.marketUpdate(timeMs);
+    const step = core.settings.marketStepMs;
+    const readAt = step > 0 ? timeMs - (timeMs % step) : timeMs;
+    // Never read at an instant before the engine's own time (a funding boundary read may be newer than the step).
+    if (readAt > core.marketTimeMs && readAt > core.nowMs) this.marketUpdate(readAt);
+    core.nowMs = timeMs;
   }
 
   private marketUpdate(timeMs: number): void {
     const core = this.core;
     core.nowMs = timeMs;
-    core.applyState(core.source.advance(timeMs));
+    core.applyState(core.source.advance(timeMs), timeMs);
     for (const [symbol, quote] of core.state.perp) {
       core.emit({
         type: 'markPrice',
@@ -135,13 +155,21 @@ export class SimEngine implements SimExchange {
         markPrice: quote.markPrice,
         indexPrice: quote.indexPrice,
         estimatedSettlePrice: quote.markPrice,
-        fundingRate: quote.fundingRate,
+        // Read only if a listener reads it: the predicted rate averages the interval's premium samples, and most
+        // updates are never looked at for it (the stream front end publishes from premiumIndex at its cadence).
+        get fundingRate() {
+          return quote.fundingRate;
+        },
         nextFundingTimeMs: core.nextFundingMs.get(symbol) ?? 0,
       });
     }
     core.emit({ type: 'marketTick', timeMs });
     triggerStops(core);
     checkLiquidations(core);
+    if (timeMs - core.housekeptMs >= HOUSEKEEPING_INTERVAL_MS) {
+      core.housekeptMs = timeMs;
+      keepHouse(core, core.settings.retention);
+    }
   }
 
   /** Brings the market to the clock's time; every public call starts here. */

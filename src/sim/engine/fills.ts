@@ -66,7 +66,7 @@ export function fractionOf(qty: Decimal, fraction: Decimal, step: Decimal): Deci
 
 /** The levels left after `fills` consumed them from the front of `levels`. */
 export function consume(levels: readonly BookLevel[], fills: readonly Fill[]): BookLevel[] {
-  const out = levels.map((l) => ({ ...l }));
+  const out = levels.map((l) => ({ price: l.price, qty: l.qty }));
   for (const fill of fills) {
     const level = out.find((l) => l.price.equals(fill.price));
     if (level) level.qty = level.qty.minus(fill.qty);

@@ -20,9 +20,10 @@ import type { FundingRateRecord, MarketKind } from '../../domain/market.ts';
 import type { DepthBook, MarketSource, SimMarketDef } from '../market/types.ts';
 import type { LedgerEntry } from './ledger.ts';
 
-export { SimEngine } from './engine.ts';
+export { EXCHANGE_MARKET_STEP_MS, SimEngine } from './engine.ts';
 export type { DerivedBalances, LedgerEntry, LedgerReason, LedgerWallet } from './ledger.ts';
 export { deriveBalances } from './ledger.ts';
+export { EXCHANGE_RETENTION } from './retention.ts';
 
 // ---------------------------------------------------------------- results and errors
 
@@ -49,6 +50,30 @@ export interface SimEngineOptions {
   liquidationFeeRate?: Decimal;
   /** A transfer's `clientTranId` may not be reused for this long. Default 7 days. */
   clientTranIdWindowMs?: number;
+  /**
+   * Simulated ms between the market updates the clock drives. Default 0: the market is re-read at every instant a
+   * call arrives. A host serving a busy client sets a step (e.g. 100, the cadence of a fast exchange feed) so that a
+   * burst of requests shares one market state instead of building a fresh one (every quote of every symbol) per
+   * request. Clock-driven updates land on multiples of the step; funding boundaries and `refreshMarket` stay exact.
+   */
+  marketStepMs?: number;
+  /**
+   * How long finished records stay. Default: forever, which backtests and audits rely on (they read the whole
+   * history). A long-running host sets a bound, as a real exchange does: see `SimRetention`.
+   */
+  retention?: SimRetention;
+}
+
+/**
+ * The bound on what an engine that runs for months keeps. Open orders and every balance are always kept. Of the
+ * finished records, those younger than `windowMs` stay, and in any case the newest `minRecords` of each list (per
+ * account and market for orders and trades, per account for income and ledger entries, per symbol for settled
+ * funding rates). Older ledger entries are folded into one opening entry per account, wallet and asset (reason
+ * `opening`), so balances still re-derive from the ledger exactly.
+ */
+export interface SimRetention {
+  windowMs: number;
+  minRecords: number;
 }
 
 // ---------------------------------------------------------------- requests (raw Aster parameters)
@@ -522,7 +547,10 @@ export interface SimExchange {
   transfer(accountId: string, params: TransferParams): SimResult<SimTransferResult>;
 
   // audit
-  /** Every balance change, in order (optionally of one account). */
+  /**
+   * Every balance change, in order (optionally of one account). With a retention bound, the entries older than it
+   * come first as opening entries (reason `opening`), one per account, wallet and asset.
+   */
   ledger(accountId?: string): readonly LedgerEntry[];
   /**
    * Per asset: what the exchange itself collected, i.e. commissions and liquidation fees, less what its insurance fund

@@ -17,7 +17,7 @@ export class BaselineRepo {
   }
 
   get(): Baseline | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM baseline WHERE id = 1').get() as Row | undefined;
+    const row = this.#ctx.prepare('SELECT * FROM baseline WHERE id = 1').get() as Row | undefined;
     if (!row) return null;
     return {
       valueUsdt: decCol(row, T, 'value_usdt'),
@@ -48,7 +48,7 @@ export class BaselineRepo {
     if (!b.valueUsdt.isFinite() || b.valueUsdt.lessThanOrEqualTo(0)) {
       throw new RangeError(`baseline valueUsdt: expected a positive decimal, got ${b.valueUsdt.toFixed()}`);
     }
-    this.#ctx.db
+    this.#ctx
       .prepare(
         `INSERT INTO baseline (id, value_usdt, time, source, recorded_at) VALUES (1, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET value_usdt = excluded.value_usdt, time = excluded.time,

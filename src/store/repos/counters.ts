@@ -32,7 +32,7 @@ export class CounterRepo {
   }
 
   get(): Counters {
-    const row = this.#ctx.db.prepare('SELECT * FROM counters WHERE id = 1').get() as Row;
+    const row = this.#ctx.prepare('SELECT * FROM counters WHERE id = 1').get() as Row;
     const sums = this.#positions.sums();
     return {
       checkIterations: intCol(row, T, 'check_iterations'),
@@ -47,10 +47,10 @@ export class CounterRepo {
   /** Counts one check iteration of the loop and returns the new count. */
   incrementCheckIterations(): number {
     return this.#ctx.tx(() => {
-      this.#ctx.db
+      this.#ctx
         .prepare('UPDATE counters SET check_iterations = check_iterations + 1, updated_at = ? WHERE id = 1')
         .run(this.#ctx.nowMs());
-      const row = this.#ctx.db.prepare('SELECT check_iterations FROM counters WHERE id = 1').get() as Row;
+      const row = this.#ctx.prepare('SELECT check_iterations FROM counters WHERE id = 1').get() as Row;
       return intCol(row, T, 'check_iterations');
     });
   }
@@ -58,7 +58,7 @@ export class CounterRepo {
   /** Replaces the carried-over history (seed-state import). The check-iteration count is kept. */
   setCarried(values: CarriedCounters): void {
     this.#ctx.tx(() => {
-      this.#ctx.db
+      this.#ctx
         .prepare(
           `UPDATE counters SET completed_cycles = ?, positions_opened = ?, positions_closed = ?,
             carried_realised_pnl_usdt = ?, carried_traded_volume_usdt = ?, updated_at = ? WHERE id = 1`,

@@ -25,7 +25,7 @@ export class EquityRepo {
 
   record(snapshot: EquitySnapshot): void {
     this.#ctx.tx(() => {
-      this.#ctx.db
+      this.#ctx
         .prepare(
           `INSERT INTO equity_snapshots (time, portfolio_value_usdt, spot_value_usdt, perp_wallet_usdt,
             unrealized_pnl_usdt, position_id) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -42,7 +42,7 @@ export class EquityRepo {
   }
 
   latest(): EquitySnapshot | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM equity_snapshots ORDER BY time DESC, id DESC LIMIT 1').get() as
+    const row = this.#ctx.prepare('SELECT * FROM equity_snapshots ORDER BY time DESC, id DESC LIMIT 1').get() as
       | Row
       | undefined;
     return row ? decodeSnapshot(row) : null;
@@ -50,7 +50,7 @@ export class EquityRepo {
 
   /** Snapshots with fromMs ≤ time < toMs, oldest first. */
   range(fromMs: number, toMs: number): EquitySnapshot[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare('SELECT * FROM equity_snapshots WHERE time >= ? AND time < ? ORDER BY time, id')
       .all(fromMs, toMs) as Row[];
     return rows.map(decodeSnapshot);
@@ -58,8 +58,6 @@ export class EquityRepo {
 
   /** Deletes snapshots older than `beforeMs`; returns how many. */
   prune(beforeMs: number): number {
-    return this.#ctx.tx(
-      () => this.#ctx.db.prepare('DELETE FROM equity_snapshots WHERE time < ?').run(beforeMs).changes,
-    );
+    return this.#ctx.tx(() => this.#ctx.prepare('DELETE FROM equity_snapshots WHERE time < ?').run(beforeMs).changes);
   }
 }

@@ -49,7 +49,7 @@ export class ExitRequestRepo {
     if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new RangeError(`exit request ttlMs: expected > 0, got ${ttl}`);
     return this.#ctx.tx(() => {
       const now = this.#ctx.wallNowMs();
-      const info = this.#ctx.db
+      const info = this.#ctx
         .prepare(
           `INSERT INTO exit_requests (status, reason, requested_by, requested_at, expires_at)
            VALUES ('pending', ?, ?, ?, ?)`,
@@ -60,7 +60,7 @@ export class ExitRequestRepo {
   }
 
   get(id: number): ExitRequest | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM exit_requests WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#ctx.prepare('SELECT * FROM exit_requests WHERE id = ?').get(id) as Row | undefined;
     return row ? decodeRequest(row) : null;
   }
 
@@ -71,7 +71,7 @@ export class ExitRequestRepo {
   }
 
   latest(): ExitRequest | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM exit_requests ORDER BY id DESC LIMIT 1').get() as Row | undefined;
+    const row = this.#ctx.prepare('SELECT * FROM exit_requests ORDER BY id DESC LIMIT 1').get() as Row | undefined;
     return row ? decodeRequest(row) : null;
   }
 
@@ -81,20 +81,20 @@ export class ExitRequestRepo {
    */
   pending(): ExitRequest | null {
     const now = this.#ctx.wallNowMs();
-    const stale = this.#ctx.db
+    const stale = this.#ctx
       .prepare("SELECT 1 FROM exit_requests WHERE status = 'pending' AND expires_at <= ? LIMIT 1")
       .get(now);
     // Polled every few seconds: write (and fsync) only when something actually expired.
     if (stale && !this.#ctx.readOnly) {
       this.#ctx.tx(() => {
-        this.#ctx.db
+        this.#ctx
           .prepare(
             "UPDATE exit_requests SET status = 'expired', finished_at = ? WHERE status = 'pending' AND expires_at <= ?",
           )
           .run(now, now);
       });
     }
-    const row = this.#ctx.db
+    const row = this.#ctx
       .prepare("SELECT * FROM exit_requests WHERE status = 'pending' AND expires_at > ? ORDER BY id LIMIT 1")
       .get(now) as Row | undefined;
     return row ? decodeRequest(row) : null;
@@ -104,7 +104,7 @@ export class ExitRequestRepo {
   acknowledge(id: number): boolean {
     return this.#ctx.tx(() => {
       const now = this.#ctx.wallNowMs();
-      const changes = this.#ctx.db
+      const changes = this.#ctx
         .prepare(
           "UPDATE exit_requests SET status = 'acknowledged', acknowledged_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?",
         )
@@ -126,7 +126,7 @@ export class ExitRequestRepo {
   cancel(id: number): boolean {
     return this.#ctx.tx(
       () =>
-        this.#ctx.db
+        this.#ctx
           .prepare("UPDATE exit_requests SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'pending'")
           .run(this.#ctx.wallNowMs(), id).changes === 1,
     );
@@ -138,7 +138,7 @@ export class ExitRequestRepo {
       if (r.status !== 'acknowledged') {
         throw new StoreStateError(`exit request ${id} is ${r.status}: only an acknowledged request can be ${status}`);
       }
-      this.#ctx.db
+      this.#ctx
         .prepare('UPDATE exit_requests SET status = ?, finished_at = ?, result = ? WHERE id = ?')
         .run(status, this.#ctx.wallNowMs(), result, id);
       return this.require(id);

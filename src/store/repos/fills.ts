@@ -83,21 +83,21 @@ export class FillRepo {
     return this.#ctx.tx(() => {
       let clientOrderId = link.clientOrderId ?? null;
       if (link.clientOrderId === undefined) {
-        const own = this.#ctx.db
+        const own = this.#ctx
           .prepare('SELECT client_order_id FROM orders WHERE market = ? AND symbol = ? AND exchange_order_id = ?')
           .get(trade.market, trade.symbol, trade.orderId) as Row | undefined;
         clientOrderId = own ? textCol(own, 'orders', 'client_order_id') : null;
       }
       let positionId = link.positionId ?? null;
       if (link.positionId === undefined && clientOrderId !== null) {
-        const owner = this.#ctx.db
+        const owner = this.#ctx
           .prepare(
             'SELECT i.position_id FROM orders o JOIN intents i ON i.id = o.intent_id WHERE o.client_order_id = ?',
           )
           .get(clientOrderId) as Row | undefined;
         positionId = owner ? intColOrNull(owner, 'intents', 'position_id') : null;
       }
-      const info = this.#ctx.db
+      const info = this.#ctx
         .prepare(
           `INSERT OR IGNORE INTO fills (market, symbol, trade_id, order_id, client_order_id, position_id, side, price,
             qty, quote_qty, commission, commission_asset, commission_usdt, realized_pnl, maker, time, recorded_at)
@@ -132,14 +132,14 @@ export class FillRepo {
   }
 
   byOrder(clientOrderId: string): StoredFill[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare('SELECT * FROM fills WHERE client_order_id = ? ORDER BY time, id')
       .all(clientOrderId) as Row[];
     return rows.map(decodeFill);
   }
 
   forPosition(positionId: number): StoredFill[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare('SELECT * FROM fills WHERE position_id = ? ORDER BY time, id')
       .all(positionId) as Row[];
     return rows.map(decodeFill);
@@ -147,7 +147,7 @@ export class FillRepo {
 
   /** Total commissions (USDT) ever recorded. */
   totalCommissionUsdt(): Decimal {
-    const rows = this.#ctx.db.prepare('SELECT commission_usdt FROM fills').all() as Row[];
+    const rows = this.#ctx.prepare('SELECT commission_usdt FROM fills').all() as Row[];
     return rows.reduce((sum, r) => sum.plus(decCol(r, T, 'commission_usdt')), new Decimal(0));
   }
 }

@@ -42,7 +42,7 @@ export class FundingRepo {
       );
     }
     return this.#ctx.tx(() => {
-      const info = this.#ctx.db
+      const info = this.#ctx
         .prepare(
           `INSERT OR IGNORE INTO funding_payments (tran_id, symbol, position_id, amount, asset, time, recorded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -67,7 +67,7 @@ export class FundingRepo {
   }
 
   forPosition(positionId: number): FundingPayment[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare('SELECT * FROM funding_payments WHERE position_id = ? ORDER BY time, tran_id')
       .all(positionId) as Row[];
     return rows.map(decodePayment);
@@ -80,23 +80,23 @@ export class FundingRepo {
 
   /** Sum of every recorded payment. */
   total(): Decimal {
-    const rows = this.#ctx.db.prepare('SELECT amount FROM funding_payments').all() as Row[];
+    const rows = this.#ctx.prepare('SELECT amount FROM funding_payments').all() as Row[];
     return rows.reduce((sum, r) => sum.plus(decCol(r, T, 'amount')), new Decimal(0));
   }
 
   /** Time of the newest payment recorded for a position: where the next income query can start. */
   lastTimeForPosition(positionId: number): number | null {
-    const row = this.#ctx.db
+    const row = this.#ctx
       .prepare('SELECT max(time) AS t FROM funding_payments WHERE position_id = ?')
       .get(positionId) as { t: number | null };
     return row.t;
   }
 
   #refreshPosition(positionId: number): void {
-    const row = this.#ctx.db.prepare('SELECT estimated FROM positions WHERE id = ?').get(positionId) as Row | undefined;
+    const row = this.#ctx.prepare('SELECT estimated FROM positions WHERE id = ?').get(positionId) as Row | undefined;
     if (!row) throw new StoreStateError(`funding payment for position ${positionId}, which does not exist`);
     const estimated = (jsonCol(row, 'positions', 'estimated') as string[]).filter((f) => f !== 'fundingReceived');
-    this.#ctx.db
+    this.#ctx
       .prepare('UPDATE positions SET funding_received_usdt = ?, estimated = ?, updated_at = ? WHERE id = ?')
       .run(encDec(this.totalForPosition(positionId)), JSON.stringify(estimated), this.#ctx.nowMs(), positionId);
   }

@@ -81,7 +81,7 @@ export class IntentRepo {
     const payloadJson = encJson(input.payload ?? {}, 'intent payload');
     return this.#ctx.tx(() => {
       const now = this.#ctx.nowMs();
-      const info = this.#ctx.db
+      const info = this.#ctx
         .prepare(
           `INSERT INTO intents (kind, position_id, status, payload, created_at, updated_at, attempt, last_error)
            VALUES (?, ?, 'pending', ?, ?, ?, 0, NULL)`,
@@ -100,7 +100,7 @@ export class IntentRepo {
   }
 
   get(id: number): Intent | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM intents WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#ctx.prepare('SELECT * FROM intents WHERE id = ?').get(id) as Row | undefined;
     return row ? decodeIntent(row) : null;
   }
 
@@ -113,16 +113,14 @@ export class IntentRepo {
   /** Pending or sent intents, oldest first: what the reconciler must finish or roll back on start. */
   unresolved(): Intent[] {
     const placeholders = UNRESOLVED_INTENT_STATUSES.map(() => '?').join(', ');
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare(`SELECT * FROM intents WHERE status IN (${placeholders}) ORDER BY id`)
       .all(...UNRESOLVED_INTENT_STATUSES) as Row[];
     return rows.map(decodeIntent);
   }
 
   byPosition(positionId: number): Intent[] {
-    const rows = this.#ctx.db
-      .prepare('SELECT * FROM intents WHERE position_id = ? ORDER BY id')
-      .all(positionId) as Row[];
+    const rows = this.#ctx.prepare('SELECT * FROM intents WHERE position_id = ? ORDER BY id').all(positionId) as Row[];
     return rows.map(decodeIntent);
   }
 
@@ -130,10 +128,10 @@ export class IntentRepo {
   recent(options: { kind?: IntentKind; limit?: number } = {}): Intent[] {
     const rows = (
       options.kind
-        ? this.#ctx.db
+        ? this.#ctx
             .prepare('SELECT * FROM intents WHERE kind = ? ORDER BY id DESC LIMIT ?')
             .all(options.kind, options.limit ?? 50)
-        : this.#ctx.db.prepare('SELECT * FROM intents ORDER BY id DESC LIMIT ?').all(options.limit ?? 50)
+        : this.#ctx.prepare('SELECT * FROM intents ORDER BY id DESC LIMIT ?').all(options.limit ?? 50)
     ) as Row[];
     return rows.map(decodeIntent);
   }
@@ -159,7 +157,7 @@ export class IntentRepo {
   recordError(id: number, error: string): Intent {
     return this.#ctx.tx(() => {
       this.require(id);
-      this.#ctx.db
+      this.#ctx
         .prepare('UPDATE intents SET last_error = ?, updated_at = ? WHERE id = ?')
         .run(error, this.#ctx.nowMs(), id);
       return this.require(id);
@@ -171,9 +169,7 @@ export class IntentRepo {
     const json = encJson(payload, 'intent payload');
     return this.#ctx.tx(() => {
       this.require(id);
-      this.#ctx.db
-        .prepare('UPDATE intents SET payload = ?, updated_at = ? WHERE id = ?')
-        .run(json, this.#ctx.nowMs(), id);
+      this.#ctx.prepare('UPDATE intents SET payload = ?, updated_at = ? WHERE id = ?').run(json, this.#ctx.nowMs(), id);
       return this.require(id);
     });
   }
@@ -184,7 +180,7 @@ export class IntentRepo {
       if (!NEXT[before.status].includes(to)) {
         throw new StoreStateError(`intent ${id} (${before.kind}): cannot go from ${before.status} to ${to}`);
       }
-      this.#ctx.db
+      this.#ctx
         .prepare('UPDATE intents SET status = ?, last_error = coalesce(?, last_error), updated_at = ? WHERE id = ?')
         .run(to, error ?? null, encTime(this.#ctx.nowMs(), 'now'), id);
       return this.require(id);

@@ -10,20 +10,20 @@ export class MetaRepo {
   }
 
   get(key: string): string | null {
-    const row = this.#ctx.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.#ctx.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? row.value : null;
   }
 
   set(key: string, value: string): void {
     this.#ctx.tx(() => {
-      this.#ctx.db
+      this.#ctx
         .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
         .run(key, value);
     });
   }
 
   delete(key: string): boolean {
-    return this.#ctx.tx(() => this.#ctx.db.prepare('DELETE FROM meta WHERE key = ?').run(key).changes === 1);
+    return this.#ctx.tx(() => this.#ctx.prepare('DELETE FROM meta WHERE key = ?').run(key).changes === 1);
   }
 
   getJson(key: string): unknown {

@@ -74,19 +74,19 @@ export class OrderRepo {
    */
   plan(intentId: number, order: PlannedOrder): StoredOrder {
     return this.#ctx.tx(() => {
-      const intent = this.#ctx.db.prepare('SELECT status FROM intents WHERE id = ?').get(intentId) as Row | undefined;
+      const intent = this.#ctx.prepare('SELECT status FROM intents WHERE id = ?').get(intentId) as Row | undefined;
       if (!intent) throw new StoreStateError(`intent ${intentId} does not exist`);
       const status = textCol(intent, 'intents', 'status');
       if (status !== 'pending' && status !== 'sent') {
         throw new StoreStateError(`intent ${intentId} is ${status}: no new order can be planned for it`);
       }
-      const last = this.#ctx.db
+      const last = this.#ctx
         .prepare('SELECT max(attempt) AS a FROM orders WHERE intent_id = ? AND leg = ?')
         .get(intentId, order.leg) as { a: number | null };
       const attempt = last.a === null ? 0 : last.a + 1;
       const clientOrderId = this.#clientOrderIdFor(intentId, order.leg, attempt);
       const now = this.#ctx.nowMs();
-      this.#ctx.db
+      this.#ctx
         .prepare(
           `INSERT INTO orders (client_order_id, intent_id, leg, attempt, market, symbol, side, type, quantity,
             reduce_only, stop_price, status, exchange_order_id, executed_qty, avg_price, cum_quote, created_at,
@@ -109,16 +109,14 @@ export class OrderRepo {
           now,
         );
       if (attempt > 0) {
-        this.#ctx.db
-          .prepare('UPDATE intents SET attempt = attempt + 1, updated_at = ? WHERE id = ?')
-          .run(now, intentId);
+        this.#ctx.prepare('UPDATE intents SET attempt = attempt + 1, updated_at = ? WHERE id = ?').run(now, intentId);
       }
       return this.require(clientOrderId);
     });
   }
 
   get(clientOrderId: string): StoredOrder | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM orders WHERE client_order_id = ?').get(clientOrderId) as
+    const row = this.#ctx.prepare('SELECT * FROM orders WHERE client_order_id = ?').get(clientOrderId) as
       | Row
       | undefined;
     return row ? decodeOrder(row) : null;
@@ -132,21 +130,21 @@ export class OrderRepo {
 
   /** An order we placed, looked up by the exchange's order id (user trades carry only that). */
   byExchangeId(market: 'spot' | 'perp', symbol: string, exchangeOrderId: string): StoredOrder | null {
-    const row = this.#ctx.db
+    const row = this.#ctx
       .prepare('SELECT * FROM orders WHERE market = ? AND symbol = ? AND exchange_order_id = ?')
       .get(market, symbol, exchangeOrderId) as Row | undefined;
     return row ? decodeOrder(row) : null;
   }
 
   byIntent(intentId: number): StoredOrder[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare('SELECT * FROM orders WHERE intent_id = ? ORDER BY leg, attempt')
       .all(intentId) as Row[];
     return rows.map(decodeOrder);
   }
 
   byPosition(positionId: number): StoredOrder[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare(
         `SELECT o.* FROM orders o JOIN intents i ON i.id = o.intent_id
           WHERE i.position_id = ? ORDER BY o.intent_id, o.leg, o.attempt`,
@@ -157,7 +155,7 @@ export class OrderRepo {
 
   /** Orders whose outcome is not final yet, oldest first: the reconciler queries each by client id. */
   unresolved(): StoredOrder[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare(`SELECT * FROM orders WHERE status NOT IN (${FINAL_SQL}) ORDER BY created_at, client_order_id`)
       .all() as Row[];
     return rows.map(decodeOrder);
@@ -171,7 +169,7 @@ export class OrderRepo {
         throw new StoreStateError(`order ${clientOrderId} is ${o.status}: it cannot be marked sent`);
       }
       const now = this.#ctx.nowMs();
-      this.#ctx.db
+      this.#ctx
         .prepare(
           "UPDATE orders SET status = 'SENT', sent_at = coalesce(sent_at, ?), updated_at = ? WHERE client_order_id = ?",
         )
@@ -193,7 +191,7 @@ export class OrderRepo {
         (isFinalOrderStatus(o.status) && o.status !== 'NOT_FOUND' && !isFinalOrderStatus(record.status));
       if (stale) return o;
       const avg = record.executedQty.isZero() ? null : record.avgPrice;
-      this.#ctx.db
+      this.#ctx
         .prepare(
           `UPDATE orders SET status = ?, exchange_order_id = ?, executed_qty = ?, avg_price = ?, cum_quote = ?,
             exchange_updated_at = ?, updated_at = ?, sent_at = coalesce(sent_at, ?) WHERE client_order_id = ?`,
@@ -227,7 +225,7 @@ export class OrderRepo {
   recordError(clientOrderId: string, error: string): StoredOrder {
     return this.#ctx.tx(() => {
       this.require(clientOrderId);
-      this.#ctx.db
+      this.#ctx
         .prepare('UPDATE orders SET last_error = ?, updated_at = ? WHERE client_order_id = ?')
         .run(error, this.#ctx.nowMs(), clientOrderId);
       return this.require(clientOrderId);
@@ -242,7 +240,7 @@ export class OrderRepo {
           `order ${clientOrderId} is ${o.status} with ${o.executedQty.toFixed()} executed: it cannot become ${status}`,
         );
       }
-      this.#ctx.db
+      this.#ctx
         .prepare(
           'UPDATE orders SET status = ?, last_error = coalesce(?, last_error), updated_at = ? WHERE client_order_id = ?',
         )

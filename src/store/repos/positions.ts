@@ -198,7 +198,7 @@ export class PositionRepo {
           `cannot record a new ${input.symbol} position: position ${active.id} (${active.symbol}) is still ${active.status}`,
         );
       }
-      const info = this.#ctx.db
+      const info = this.#ctx
         .prepare(
           `INSERT INTO positions (
             symbol, spot_symbol, base_asset, quote_asset, leverage, status, origin, created_at, updated_at,
@@ -240,7 +240,7 @@ export class PositionRepo {
   }
 
   get(id: number): Position | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM positions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#ctx.prepare('SELECT * FROM positions WHERE id = ?').get(id) as Row | undefined;
     return row ? decodePosition(row) : null;
   }
 
@@ -252,7 +252,7 @@ export class PositionRepo {
 
   /** The one position that is not finished (opening, open, closing or adopted), or null when flat. */
   active(): Position | null {
-    const row = this.#ctx.db.prepare(`SELECT * FROM positions WHERE status IN (${ACTIVE_SQL}) LIMIT 1`).get() as
+    const row = this.#ctx.prepare(`SELECT * FROM positions WHERE status IN (${ACTIVE_SQL}) LIMIT 1`).get() as
       | Row
       | undefined;
     return row ? decodePosition(row) : null;
@@ -262,7 +262,7 @@ export class PositionRepo {
   list(options: { statuses?: readonly PositionStatus[]; limit?: number } = {}): Position[] {
     const statuses = options.statuses ?? POSITION_STATUSES;
     const placeholders = statuses.map(() => '?').join(', ');
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare(`SELECT * FROM positions WHERE status IN (${placeholders}) ORDER BY id DESC LIMIT ?`)
       .all(...statuses, options.limit ?? -1) as Row[];
     return rows.map(decodePosition);
@@ -344,7 +344,7 @@ export class PositionRepo {
   /** Sum of realised totals and of traded volume over every position. */
   sums(): { realisedPnlUsdt: Decimal; tradedVolumeUsdt: Decimal } {
     // Summed in Decimal, not SQL SUM(): SQLite would add the TEXT values as floats.
-    const rows = this.#ctx.db.prepare('SELECT pnl_total_usdt, volume_usdt FROM positions').all() as Row[];
+    const rows = this.#ctx.prepare('SELECT pnl_total_usdt, volume_usdt FROM positions').all() as Row[];
     let pnl = new Decimal(0);
     let volume = new Decimal(0);
     for (const row of rows) {
@@ -360,7 +360,7 @@ export class PositionRepo {
     if (!TRANSITIONS[before.status].includes(to)) {
       throw new StoreStateError(`position ${id} (${before.symbol}): cannot go from ${before.status} to ${to}`);
     }
-    this.#ctx.db.prepare('UPDATE positions SET status = ? WHERE id = ?').run(to, id);
+    this.#ctx.prepare('UPDATE positions SET status = ? WHERE id = ?').run(to, id);
     return before;
   }
 
@@ -378,11 +378,11 @@ export class PositionRepo {
       sets.push(`${column} = ?`);
       values.push(value);
     }
-    this.#ctx.db.prepare(`UPDATE positions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    this.#ctx.prepare(`UPDATE positions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
   #bumpCounters(by: { opened?: number; closed?: number; cycles?: number }): void {
-    this.#ctx.db
+    this.#ctx
       .prepare(
         `UPDATE counters SET positions_opened = positions_opened + ?, positions_closed = positions_closed + ?,
           completed_cycles = completed_cycles + ?, updated_at = ? WHERE id = 1`,

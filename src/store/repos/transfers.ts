@@ -64,7 +64,7 @@ export class TransferRepo {
       const attempt = previous ? previous.attempt + 1 : 0;
       const id = this.#clientTranIdFor(intentId, attempt);
       const now = this.#ctx.nowMs();
-      this.#ctx.db
+      this.#ctx
         .prepare(
           `INSERT INTO transfers (client_tran_id, intent_id, attempt, direction, asset, amount, status, tran_id,
             created_at, sent_at, confirmed_at, settled_at, updated_at, last_error)
@@ -72,16 +72,14 @@ export class TransferRepo {
         )
         .run(id, intentId, attempt, transfer.direction, transfer.asset, encDec(transfer.amount), now, now);
       if (attempt > 0) {
-        this.#ctx.db
-          .prepare('UPDATE intents SET attempt = attempt + 1, updated_at = ? WHERE id = ?')
-          .run(now, intentId);
+        this.#ctx.prepare('UPDATE intents SET attempt = attempt + 1, updated_at = ? WHERE id = ?').run(now, intentId);
       }
       return this.require(id);
     });
   }
 
   get(clientTranId: string): StoredTransfer | null {
-    const row = this.#ctx.db.prepare('SELECT * FROM transfers WHERE client_tran_id = ?').get(clientTranId) as
+    const row = this.#ctx.prepare('SELECT * FROM transfers WHERE client_tran_id = ?').get(clientTranId) as
       | Row
       | undefined;
     return row ? decodeTransfer(row) : null;
@@ -94,7 +92,7 @@ export class TransferRepo {
   }
 
   byIntent(intentId: number): StoredTransfer[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare('SELECT * FROM transfers WHERE intent_id = ? ORDER BY attempt')
       .all(intentId) as Row[];
     return rows.map(decodeTransfer);
@@ -102,7 +100,7 @@ export class TransferRepo {
 
   /** Transfers not yet settled or failed, oldest first. */
   unresolved(): StoredTransfer[] {
-    const rows = this.#ctx.db
+    const rows = this.#ctx
       .prepare("SELECT * FROM transfers WHERE status IN ('planned', 'sent', 'confirmed') ORDER BY created_at")
       .all() as Row[];
     return rows.map(decodeTransfer);
@@ -139,7 +137,7 @@ export class TransferRepo {
         sets.push(column === 'last_error' ? `${column} = ?` : `${column} = coalesce(${column}, ?)`);
         values.push(value);
       }
-      this.#ctx.db
+      this.#ctx
         .prepare(`UPDATE transfers SET ${sets.join(', ')} WHERE client_tran_id = ?`)
         .run(...values, clientTranId);
       return this.require(clientTranId);

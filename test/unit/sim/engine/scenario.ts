@@ -5,7 +5,7 @@
  */
 import { type Decimal, dec } from '../../../../src/domain/decimal.ts';
 import { SimClock } from '../../../../src/sim/clock.ts';
-import { SimEngine, type SimResult } from '../../../../src/sim/engine/index.ts';
+import { SimEngine, type SimEngineOptions, type SimResult } from '../../../../src/sim/engine/index.ts';
 import { ManualMarketSource } from '../../../../src/sim/market/manual.ts';
 import { Rng } from '../../../../src/sim/random.ts';
 import { T0 } from './harness.ts';
@@ -26,7 +26,11 @@ export interface Scenario {
 
 const INITIAL_USDT = dec(10_000);
 
-export function createScenario(seed: number): Scenario {
+/** `engineOptions` adds engine options (a retention bound, a market step) to the scenario's own. */
+export function createScenario(
+  seed: number,
+  engineOptions: Omit<SimEngineOptions, 'source' | 'clock' | 'initialUsdt'> = {},
+): Scenario {
   const rng = new Rng(seed);
   const clock = new SimClock({ startMs: T0, manual: true });
   const source = new ManualMarketSource({
@@ -38,7 +42,7 @@ export function createScenario(seed: number): Scenario {
       { baseAsset: 'DOGE', price: '0.1', fundingIntervalHours: 1, fundingRate: '0.00005' },
     ],
   });
-  const engine = new SimEngine({ source, clock, initialUsdt: INITIAL_USDT });
+  const engine = new SimEngine({ ...engineOptions, source, clock, initialUsdt: INITIAL_USDT });
   const deposits = new Map<string, Decimal>([['USDT', INITIAL_USDT.times(ACCOUNTS.length)]]);
   const rejections = new Map<number, number>();
   const prices = new Map<string, Decimal>([
