@@ -12,6 +12,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeError } from '../src/errors.ts';
+import { measureBacktest } from './figures/backtest.ts';
 import { measureEngineCycle } from './figures/engine-cycle.ts';
 import { measureRss } from './figures/rss.ts';
 import { measureScanRequests, measureScanWallTime } from './figures/scan.ts';
@@ -58,6 +59,11 @@ const GROUPS: readonly Group[] = [
     name: 'rss',
     placeholder: { figure: 'RSS over a 30-simulated-day run', unit: 'MiB', target: '≤ 150' },
     measure: measureRss,
+  },
+  {
+    name: 'backtest',
+    placeholder: { figure: 'backtest symbol-intervals per second', unit: 'per s', target: '≥ 1000000' },
+    measure: measureBacktest,
   },
 ];
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerExitCommand } from './commands/exit.ts';
 import { registerImportSeedStateCommand } from './commands/import-seed-state.ts';
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
   registerIntervalsCommand(program);
   registerStatusCommand(program);
   registerStopLossCommand(program);
+  registerBacktestCommand(program);
   return program;
 }
