@@ -4,8 +4,9 @@
  *
  * Which exchange a command talks to follows the mode:
  * - `live`: Aster (or the URLs given), signing with the user's credentials;
- * - `paper`: Aster's public market data; the simulated account lives inside the running bot, so account reads are
- *   not available to a separate process;
+ * - `paper`: Aster's public market data. A command that needs an account gets the paper market (src/cli/paper.ts):
+ *   an embedded simulator fed with live prices, whose fresh account lives and dies with this process, so the
+ *   account of a running paper bot is not readable from another process (`accountReadable`);
  * - `sim`: a simulator. With Aster URLs (the defaults) the embedded simulator is started on a free loopback port
  *   for the duration of the command, so sim mode never reaches the network; with other URLs (`--futures-url
  *   http://127.0.0.1:…` of a `dnfarm sim`) that simulator is used. Either way the demo identity the simulator
@@ -20,6 +21,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { FundingRateRecord } from '../domain/market.ts';
 import { ConfigError, describeError, isDnfarmError } from '../errors.ts';
 import { DEMO_V1_FUTURES, DEMO_V3 } from '../sim/auth/demo.ts';
+import { EXCHANGE_MARKET_STEP_MS, EXCHANGE_RETENTION } from '../sim/engine/index.ts';
 import { type SimulatorHandle, startSimulator } from '../sim/server.ts';
 import type { StrategyParams } from '../strategy/params.ts';
 import { type Palette, paletteFor } from '../ui/color.ts';
@@ -27,6 +29,7 @@ import { createVenueFromConfig, mapWithConcurrency } from '../venue/aster/index.
 import type { Venue } from '../venue/port.ts';
 import { addLogLevelOption, createLogger, type FileLogger, LogFileError, parseLogLevel } from './log.ts';
 import { addExchangeOptions, type ExchangeOptionValues, type ResolvedConfig, resolveConfig } from './options.ts';
+import { openPaperMarket, type PaperMarket } from './paper.ts';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -189,8 +192,10 @@ export type VenueAccess = 'public' | 'account';
 
 export interface OpenedVenue {
   readonly venue: Venue;
-  /** The embedded simulator, when sim mode started one for this command. */
+  /** The embedded simulator, when sim or paper mode started one for this command. */
   readonly simulator: SimulatorHandle | null;
+  /** Paper mode: the live feed behind the embedded simulator's market. */
+  readonly paper?: PaperMarket;
   /** The exchange's clock as this process knows it (the simulator's in sim mode). */
   readonly clock: Pick<Clock, 'nowMs'>;
   /** Where the requests go. */
@@ -223,6 +228,18 @@ export function needsEmbeddedSimulator(config: DnfarmConfig): boolean {
   return futuresIsAster;
 }
 
+/**
+ * Settings of a simulator embedded in the bot, which may serve it for months: the market moves in steps of an
+ * exchange feed's cadence instead of being recomputed for every request, history is bounded as Aster bounds its
+ * own (7-day query windows), and the request log keeps the recent requests only. Without them the process grows
+ * with every simulated day.
+ */
+export const LONG_RUNNING_SIMULATOR = {
+  marketStepMs: EXCHANGE_MARKET_STEP_MS,
+  retention: EXCHANGE_RETENTION,
+  requestLogCapacity: 2_000,
+} as const;
+
 /** Whether a separate process can read the account in this mode (paper keeps it inside the running bot). */
 export function accountReadable(config: DnfarmConfig): boolean {
   if (config.mode === 'live') return true;
@@ -247,13 +264,11 @@ function withUrls(config: DnfarmConfig, sim: SimulatorHandle): DnfarmConfig {
 export async function openVenue(setup: CommandSetup, access: VenueAccess): Promise<OpenedVenue> {
   const { config, resolved, logger } = setup;
   const venueLogger = logger.child({ component: 'venue' });
+  if (config.mode === 'paper' && access === 'account') {
+    const paper = await openPaperMarket(setup);
+    return onSimulator(setup, access, paper.simulator, paper);
+  }
   if (config.mode !== 'sim') {
-    if (access === 'account' && config.mode === 'paper') {
-      throw new ConfigError(
-        'mode',
-        'paper mode keeps its simulated account inside the running bot; no account to read',
-      );
-    }
     const venue = createVenueFromConfig(config, resolved.secrets, {
       logger: venueLogger,
       publicOnly: access === 'public',
@@ -269,7 +284,6 @@ export async function openVenue(setup: CommandSetup, access: VenueAccess): Promi
   }
 
   let simulator: SimulatorHandle | null = null;
-  let effective = config;
   if (needsEmbeddedSimulator(config)) {
     simulator = await startSimulator({
       port: 0,
@@ -281,19 +295,42 @@ export async function openVenue(setup: CommandSetup, access: VenueAccess): Promi
       chainId: config.exchange.chain_id,
       legacyAbi: config.exchange.signing === 'legacy-abi',
       warn: (message) => logger.warn({ component: 'simulator' }, message),
+      ...LONG_RUNNING_SIMULATOR,
     });
-    effective = withUrls(config, simulator);
     logger.info({ url: simulator.url, seed: config.simulator.seed }, 'embedded simulator started');
   }
-  const sim = simulator;
-  const venue = createVenueFromConfig(effective, DEMO_SECRETS, {
-    logger: venueLogger,
-    publicOnly: access === 'public',
-    ...(sim === null ? {} : { clock: sim.clock }),
-  });
+  return onSimulator(setup, access, simulator, null);
+}
+
+/**
+ * The bot's client on a simulator (the embedded one when `sim` is set, else the one the config's URLs name),
+ * signing with the simulator's demo identity. Closing it closes what was started for it (the paper market with it).
+ */
+async function onSimulator(
+  setup: CommandSetup,
+  access: VenueAccess,
+  sim: SimulatorHandle | null,
+  paper: PaperMarket | null,
+): Promise<OpenedVenue> {
+  const effective = sim === null ? setup.config : withUrls(setup.config, sim);
+  const closeStarted = async () => {
+    await (paper === null ? sim?.close() : paper.close());
+  };
+  let venue: Venue;
+  try {
+    venue = createVenueFromConfig(effective, DEMO_SECRETS, {
+      logger: setup.logger.child({ component: 'venue' }),
+      publicOnly: access === 'public',
+      ...(sim === null ? {} : { clock: sim.clock }),
+    });
+  } catch (error) {
+    await closeStarted();
+    throw error;
+  }
   return {
     venue,
     simulator: sim,
+    ...(paper === null ? {} : { paper }),
     clock: sim === null ? systemClock : sim.clock,
     futuresUrl: effective.exchange.futures_url,
     spotUrl: effective.exchange.spot_url,
@@ -301,7 +338,7 @@ export async function openVenue(setup: CommandSetup, access: VenueAccess): Promi
       try {
         await venue.close();
       } finally {
-        await sim?.close();
+        await closeStarted();
       }
     },
   };

@@ -326,7 +326,11 @@ const simulator = z.strictObject({
     .describe(
       'Skip the bot loop’s idle wait between checks (the clock jumps ahead; funding settles and prices move across the jump) while trading runs at `speed`; false runs every wait in full.',
     ),
-  initial_usdt: positive().default(10_000).describe('USDT credited to the spot wallet of a new simulated account.'),
+  initial_usdt: positive()
+    .default(10_000)
+    .describe(
+      'USDT credited to the spot wallet of a new simulated account (the embedded simulator of sim mode, and paper mode).',
+    ),
   start_time: utcInstant()
     .nullable()
     .default(DEFAULT_SIMULATOR_START)
@@ -355,7 +359,9 @@ export const CONFIG_SECTIONS = {
   risk: risk.prefault({}).describe('Stop-loss and health-check thresholds.'),
   execution: execution.prefault({}).describe('Order execution.'),
   exchange: exchange.prefault({}).describe('Exchange endpoints and authentication.'),
-  simulator: simulator.prefault({}).describe('Embedded simulator used by sim mode.'),
+  simulator: simulator
+    .prefault({})
+    .describe('Embedded simulator used by sim mode (and, for initial_usdt, paper mode).'),
   logging: logging.prefault({}).describe('Log file.'),
 } as const;
 

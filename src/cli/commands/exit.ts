@@ -38,6 +38,7 @@ import { shortPerpPnlUsdt, spotPnlUsdt } from '../../strategy/pnl.ts';
 import { midPrice } from '../../strategy/prices.ts';
 import type { Venue } from '../../venue/port.ts';
 import {
+  accountReadable,
   addCommonOptions,
   type CommandIo,
   type CommandSetup,
@@ -145,6 +146,31 @@ export async function liveView(venue: Venue, store: Store, position: Position): 
   };
 }
 
+/**
+ * The position as the store records it, for a running bot whose account lives inside its own process (an embedded
+ * simulator, paper mode): another process cannot read that account, and opening a venue here would read a fresh,
+ * empty one. Prices and PnL are unknown from here; the bot prices the close itself.
+ */
+export function recordedView(store: Store, position: Position): LiveView {
+  const detail = store.positionDetail(position.id);
+  return {
+    positionId: position.id,
+    symbol: position.symbol,
+    spotSymbol: position.spotSymbol,
+    leverage: position.leverage,
+    openedAtMs: position.openedAtMs,
+    perpQty: position.perpQty,
+    spotQty: position.spotQtyNet,
+    entryPrice: position.perpAvgPrice,
+    markPrice: null,
+    perpPnlUsdt: null,
+    spotPnlUsdt: null,
+    fundingUsdt: detail.fundingPayments.length > 0 ? detail.fundingPaymentsTotalUsdt : position.fundingReceivedUsdt,
+    entryFeesUsdt: position.entryFeesUsdt,
+    combinedPnlUsdt: null,
+  };
+}
+
 function usd(value: Decimal | null): string {
   return value === null ? 'n/a' : `${value.isNegative() ? '-' : '+'}$${value.abs().toFixed(2)}`;
 }
@@ -200,7 +226,10 @@ async function exitThroughRunningBot(setup: CommandSetup, options: ExitOptions, 
   let view: LiveView | null = null;
   try {
     const position = reader.positions.active();
-    if (position !== null) {
+    if (position !== null && !accountReadable(setup.config)) {
+      view = recordedView(reader, position);
+      out(`${describeLiveView(view)}\n  (as recorded: the account lives inside the running bot's process)`);
+    } else if (position !== null) {
       const opened = await openVenue(setup, 'account');
       try {
         view = await liveView(opened.venue, reader, position);

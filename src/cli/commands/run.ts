@@ -5,8 +5,9 @@
  *   1. config and credentials (live mode without complete credentials: exit 2 naming the variables);
  *   2. the store and its lock (a second `run` on the same data dir: exit 1, naming the running process);
  *   3. the venue (sim mode without URLs: the embedded simulator on a free loopback port, spoken to over
- *      HTTP and WebSocket with the same client as Aster);
- *   4. in sim mode, a banner: simulated money, the simulator's URL, the clock, how to go live;
+ *      HTTP and WebSocket with the same client as Aster; paper mode: the same, its market fed with live
+ *      Aster data, see src/cli/paper.ts);
+ *   4. in sim and paper mode, a banner: simulated money, where prices come from, the clock, how to go live;
  *   5. the engine: startup reconcile, real-time protector, loop.
  *
  * The data dir is `--data-dir`, else `DNFARM_DATA_DIR`, else the config's `data_dir` (`./data`).
@@ -42,6 +43,7 @@ import type { Palette } from '../../ui/color.ts';
 import { formatUtc } from '../../ui/format.ts';
 import { createConsoleRenderer } from '../../ui/index.ts';
 import { systemClock } from '../../venue/aster/http/index.ts';
+import { PAPER_VENUE, paperBanner } from '../paper.ts';
 import {
   addCommonOptions,
   type CommandIo,
@@ -258,14 +260,6 @@ export async function runRun(
   await runCommand('run', withDataDirFromEnv(options, io.env), io, async (commandSetup) => {
     const setup = withSimulatorOverrides(commandSetup, options);
     const { config, params, logger } = setup;
-    if (config.mode === 'paper') {
-      throw new ConfigError(
-        'mode',
-        'paper trading is not available in `run`: the simulator has no live market feed to price its account; ' +
-          'use "sim" to try a config offline, or "live"',
-        { value: config.mode },
-      );
-    }
     const crash = parseCrashSpec(io.env[CRASH_ENV]);
     const clock = new DeferredClock();
     const store = openWriterStore(setup, clock);
@@ -277,15 +271,19 @@ export async function runRun(
         const ui = setup.json ? jsonLinesSink(io.stdout) : consoleSink(setup, io);
         const events = fanOut(ui, logSink(setup));
         const settings = engineSettingsFromConfig(config);
-        const fastForward = opened.simulator !== null && config.simulator.fast_forward_idle;
-        if (config.mode === 'sim') {
-          const banner = simulationBanner(config, opened, setup.palette);
-          (setup.json ? io.stderr : io.stdout).write(`${banner.join('\n')}\n`);
-        }
+        // Paper runs on the real clock: its funding and prices are live, so there is nothing to skip.
+        const fastForward = config.mode === 'sim' && opened.simulator !== null && config.simulator.fast_forward_idle;
+        const banner =
+          opened.paper !== undefined
+            ? paperBanner(config, opened.paper, setup.palette)
+            : config.mode === 'sim'
+              ? simulationBanner(config, opened, setup.palette)
+              : [];
+        if (banner.length > 0) (setup.json ? io.stderr : io.stdout).write(`${banner.join('\n')}\n`);
         events({
           type: 'started',
           mode: config.mode,
-          venue: opened.simulator === null ? 'aster' : 'embedded simulator',
+          venue: opened.paper !== undefined ? PAPER_VENUE : opened.simulator === null ? 'aster' : 'embedded simulator',
           futuresUrl: opened.futuresUrl,
           dataDir: setup.dataDir,
           leverage: params.leverage,
@@ -306,6 +304,7 @@ export async function runRun(
           logger: logger.child({ component: 'engine' }),
           ...(fastForward && opened.simulator !== null ? { idleWait: simulatorIdleWait(opened.simulator) } : {}),
         });
+        const unlinkPaper = opened.paper?.link(engine.gate, events);
         const controller = new AbortController();
         let stops = 0;
         const unlisten = signals.listen((name) => {
@@ -334,6 +333,7 @@ export async function runRun(
           }
         } finally {
           unlisten();
+          unlinkPaper?.();
         }
       } finally {
         await opened.close();
@@ -361,6 +361,7 @@ export function registerRunCommand(program: Command, io: CommandIo = processIo, 
       '  dnfarm run                      # sim mode: embedded simulator, no keys, no network',
       '  dnfarm run --speed 1 --no-fast-forward   # the simulation in real time',
       '  dnfarm run --once --json        # one iteration, one JSON event per line',
+      '  dnfarm run --mode paper         # live Aster prices, simulated account: no keys, no real orders',
       '  dnfarm run --mode live          # real orders; needs API_USER, API_SIGNER, API_PRIVATE_KEY',
       '  dnfarm run --futures-url http://127.0.0.1:4000 --spot-url http://127.0.0.1:4000   # a `dnfarm sim`',
       '',

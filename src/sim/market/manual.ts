@@ -33,6 +33,9 @@ export interface ManualSymbol {
   fundingRate?: DecimalInput;
   /** Override filters (both markets); by default derived from the price. */
   filters?: Partial<SymbolFilters>;
+  /** Per-market overrides on top of `filters` (a live listing's spot and perp filters differ). */
+  spotFilters?: Partial<SymbolFilters>;
+  perpFilters?: Partial<SymbolFilters>;
   /** Default: spot 0.00005 / 0.0004, perp 0.0001 / 0.00035. */
   spotCommission?: { maker: DecimalInput; taker: DecimalInput };
   perpCommission?: { maker: DecimalInput; taker: DecimalInput };
@@ -67,6 +70,8 @@ interface SymbolState {
   /** Perp last traded price when pinned; otherwise it follows the mark. */
   perpLastPrice: Decimal | undefined;
   fundingRate: Decimal;
+  spotQuoteVolume: Decimal;
+  perpQuoteVolume: Decimal;
   spotBook: DepthBook | undefined;
   perpBook: DepthBook | undefined;
   spotDef: SimMarketDef | undefined;
@@ -112,7 +117,7 @@ export class ManualMarketSource implements MarketSource {
           baseAsset: spec.baseAsset,
           quoteAsset,
           status: 'TRADING',
-          filters: { ...derived, ...spec.filters },
+          filters: { ...derived, ...spec.filters, ...(market === 'perp' ? spec.perpFilters : spec.spotFilters) },
           makerCommissionRate: dec(commission.maker),
           takerCommissionRate: dec(commission.taker),
           fundingIntervalHours: market === 'perp' ? interval : 8,
@@ -131,6 +136,8 @@ export class ManualMarketSource implements MarketSource {
         indexPrice: price,
         perpLastPrice: undefined,
         fundingRate: dec(spec.fundingRate ?? '0.0001'),
+        spotQuoteVolume: dec(spec.spotQuoteVolume ?? 100_000_000),
+        perpQuoteVolume: dec(spec.perpQuoteVolume ?? 500_000_000),
         spotBook: undefined,
         perpBook: undefined,
         spotDef: spec.spot === false ? undefined : make('spot'),
@@ -164,6 +171,11 @@ export class ManualMarketSource implements MarketSource {
     this.get(symbol).markPrice = dec(price);
   }
 
+  /** Moves the perp's index price alone. */
+  setIndexPrice(symbol: string, price: DecimalInput): void {
+    this.get(symbol).indexPrice = dec(price);
+  }
+
   /** Pins the perp's last traded price (what CONTRACT_PRICE stops watch); `undefined` lets it follow the mark. */
   setLastPrice(symbol: string, price: DecimalInput | undefined): void {
     this.get(symbol).perpLastPrice = price === undefined ? undefined : dec(price);
@@ -179,6 +191,24 @@ export class ManualMarketSource implements MarketSource {
   /** The current (predicted) rate; it is also what settles at the next boundary unless overridden. */
   setFundingRate(symbol: string, rate: DecimalInput): void {
     this.get(symbol).fundingRate = dec(rate);
+  }
+
+  /** The rolling 24 h quote volume of one market of `symbol`. */
+  setQuoteVolume(market: 'spot' | 'perp', symbol: string, quoteVolume: DecimalInput): void {
+    const s = this.get(symbol);
+    if (market === 'spot') s.spotQuoteVolume = dec(quoteVolume);
+    else s.perpQuoteVolume = dec(quoteVolume);
+  }
+
+  /**
+   * The listing status of both markets of `symbol` (`TRADING`, or e.g. `BREAK` for a halted or delisted one, whose
+   * orders are then refused). Definitions are shared with the engine, so this applies at once, not at the next
+   * market update.
+   */
+  setStatus(symbol: string, status: string): void {
+    const s = this.get(symbol);
+    if (s.spotDef) s.spotDef.status = status;
+    if (s.perpDef) s.perpDef.status = status;
   }
 
   /** Fixes what settles at one boundary; null means nothing settles there (a gap, as in historical data). */
@@ -198,10 +228,8 @@ export class ManualMarketSource implements MarketSource {
           symbol: s.symbol,
           book,
           lastPrice: s.spotPrice,
-          quoteVolume24h: dec(s.spec.spotQuoteVolume ?? 100_000_000),
-          volume24h: dec(s.spec.spotQuoteVolume ?? 100_000_000)
-            .div(s.spotPrice)
-            .toDecimalPlaces(8),
+          quoteVolume24h: s.spotQuoteVolume,
+          volume24h: s.spotQuoteVolume.div(s.spotPrice).toDecimalPlaces(8),
         });
       }
       if (s.perpDef) {
@@ -210,10 +238,8 @@ export class ManualMarketSource implements MarketSource {
           symbol: s.symbol,
           book,
           lastPrice: s.perpLastPrice ?? s.markPrice,
-          quoteVolume24h: dec(s.spec.perpQuoteVolume ?? 500_000_000),
-          volume24h: dec(s.spec.perpQuoteVolume ?? 500_000_000)
-            .div(s.markPrice)
-            .toDecimalPlaces(8),
+          quoteVolume24h: s.perpQuoteVolume,
+          volume24h: s.perpQuoteVolume.div(s.markPrice).toDecimalPlaces(8),
           markPrice: s.markPrice,
           indexPrice: s.indexPrice,
           fundingRate: s.fundingRate,

@@ -72,6 +72,31 @@ describe('dnfarm exit (process)', () => {
     expect(checkConsistency(sim, dataDir).perpPositions).toEqual([]);
   }, 90_000);
 
+  it('with the account inside the running bot (embedded simulator): shows the recorded position, not an empty account', async () => {
+    const dataDir = join(dir, 'data');
+    const config = writeConfig(dir, { churn: false });
+    const bot = spawnDnfarm(['run', '--config', config, '--data-dir', dataDir], { cwd: dir });
+    await bot.waitForOutput(/Position opened: \w+/);
+    await bot.waitForOutput(/next check at/);
+
+    const exit = await spawnDnfarm(['exit', '--yes', '--json', '--config', config, '--data-dir', dataDir], {
+      cwd: dir,
+    }).exited;
+    expect(exit.code).toBe(0);
+    const doc = JSON.parse(exit.stdout) as { via: string; position: { perpQty: string; spotQty: string } };
+    expect(doc.via).toBe('running-bot');
+    const store = openStore(dataDir, { readOnly: true });
+    try {
+      const recorded = store.positions.get(1);
+      expect(recorded?.perpQty.isZero()).toBe(false);
+      expect(doc.position.perpQty).toBe(recorded?.perpQty.toFixed());
+      expect(doc.position.spotQty).toBe(recorded?.spotQtyNet.toFixed());
+    } finally {
+      store.close();
+    }
+    expect((await bot.exited).code).toBe(0);
+  }, 90_000);
+
   it('without a bot: refuses without confirmation, then closes the live quantities with --yes', async () => {
     const dataDir = join(dir, 'data');
     const config = writeConfig(dir, { churn: false });
