@@ -12,6 +12,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeError } from '../src/errors.ts';
+import { paletteFor } from '../src/ui/color.ts';
 import { measureBacktest } from './figures/backtest.ts';
 import { measureEngineCycle } from './figures/engine-cycle.ts';
 import { measureRss } from './figures/rss.ts';
@@ -95,7 +96,7 @@ async function main(): Promise<number> {
   }
   const path = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
   writeResults(path, results);
-  process.stdout.write(`${renderTable(results)}\n`);
+  process.stdout.write(`${renderTable(results, paletteFor(process.stdout, process.env))}\n`);
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
   const unmeasured = results.filter((r) => r.value === null).length;
   const missed = results.filter((r) => r.value !== null && !r.pass).length;

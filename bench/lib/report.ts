@@ -1,11 +1,13 @@
 /** The table on stdout and `bench/results.json`. */
 import { writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
-import pc from 'picocolors';
+import type { Palette } from '../../src/ui/color.ts';
 import type { FigureResult } from './figure.ts';
 
-export function renderTable(results: readonly FigureResult[]): string {
-  const table = new Table({ head: ['figure', 'value', 'target', 'result'], style: { head: [] } });
+/** Colours follow the shared rules (`paletteFor`): none when stdout is not a terminal or NO_COLOR is set. */
+export function renderTable(results: readonly FigureResult[], pc: Palette): string {
+  // cli-table3 greys the borders by default, whatever the terminal: keep its own colours off.
+  const table = new Table({ head: ['figure', 'value', 'target', 'result'], style: { head: [], border: [] } });
   for (const r of results) {
     const value = r.value === null ? '—' : `${r.value} ${r.unit}`;
     const verdict =
